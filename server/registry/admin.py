@@ -1,0 +1,97 @@
+"""The Django admin for administrators, scoped by the same rule as the API."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from server.registry.models import Household, HouseholdChange, Member, Unit
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return super().get_queryset(request).visible_to(request.user)  # type: ignore[attr-defined]
+
+
+@admin.register(Unit)
+class UnitAdmin(ScopedAdmin):
+    list_display = ["code", "name", "level", "division_type", "area_type", "parent", "is_demo"]
+    list_filter = ["level", "area_type", "is_demo"]
+    search_fields = ["code", "name", "name_folded"]
+    readonly_fields = ["path", "depth"]
+    raw_id_fields = ["parent"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return (
+            False
+            if obj is not None and obj.level != "village"
+            else super().has_change_permission(request, obj)
+        )
+
+
+class MemberInline(admin.TabularInline):
+    model = Member
+    extra = 0
+    fields = ["full_name", "sex", "birth_date", "birth_year", "relation", "ethnicity", "removed_at"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+
+@admin.register(Household)
+class HouseholdAdmin(ScopedAdmin):
+    list_display = ["code", "head_name", "village", "status", "status_year", "is_ethnic_minority"]
+    list_filter = [
+        "status",
+        "is_ethnic_minority",
+        "has_meritorious_member",
+        "receives_social_assistance",
+    ]
+    search_fields = ["code", "search_text"]
+    list_select_related = ["village"]
+    raw_id_fields = ["commune", "village"]
+    readonly_fields = ["id", "revision", "search_text", "created_at", "updated_at"]
+    inlines = [MemberInline]
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> Any:
+        from server.common.text import fold
+
+        return super().get_search_results(request, queryset, fold(search_term))
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Edits go through the API services so that revisions and history stay right.
+        return False
+
+
+@admin.register(Member)
+class MemberAdmin(ScopedAdmin):
+    list_display = ["full_name", "household", "relation", "birth_year", "ethnicity"]
+    search_fields = ["name_folded"]
+    list_select_related = ["household"]
+    readonly_fields = ["id", "household", "revision", "removed_at", "name_folded"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(HouseholdChange)
+class HouseholdChangeAdmin(admin.ModelAdmin):
+    list_display = ["at", "household", "entity", "action", "actor", "source"]
+    list_filter = ["entity", "action", "source"]
+    list_select_related = ["household", "actor"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[HouseholdChange]:
+        visible = Household.objects.visible_to(request.user).values("pk")
+        return super().get_queryset(request).filter(household_id__in=visible)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

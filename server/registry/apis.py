@@ -1,0 +1,202 @@
+"""Thin HTTP views of the registry: validate, call one service or selector, answer."""
+
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from server.accounts import policy
+from server.api.errors import DomainValidationError, FieldError, PermissionRefused
+from server.api.pagination import StandardPagination
+from server.registry import selectors, services
+from server.registry.models import Member
+from server.registry.serializers import (
+    HouseholdChangeOutputSerializer,
+    HouseholdCreateSerializer,
+    HouseholdDetailOutputSerializer,
+    HouseholdFilterSerializer,
+    HouseholdListOutputSerializer,
+    HouseholdUpdateSerializer,
+    MemberInputSerializer,
+    MemberOutputSerializer,
+    MemberUpdateSerializer,
+    UnitOutputSerializer,
+)
+
+
+def _require_editor(user: object) -> None:
+    if not policy.can_edit_households(user):
+        raise PermissionRefused
+
+
+def _paginate(request: Request, view: APIView, queryset: Any, serializer: type) -> Response:
+    paginator = StandardPagination()
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    data = serializer(page, many=True, context={"request": request}).data
+    return paginator.get_paginated_response(data)
+
+
+class UnitListApi(APIView):
+    @extend_schema(responses=UnitOutputSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        params = request.query_params
+        if not any(params.get(key) for key in ("parent", "level", "q")):
+            qs = selectors.unit_roots(user=request.user)
+        else:
+            qs = selectors.unit_list(
+                user=request.user,
+                parent_code=params.get("parent"),
+                level=params.get("level"),
+                search=params.get("q"),
+            )
+        return _paginate(request, self, qs, UnitOutputSerializer)
+
+
+class UnitDetailApi(APIView):
+    @extend_schema(responses=UnitOutputSerializer)
+    def get(self, request: Request, code: str) -> Response:
+        unit = selectors.unit_get(user=request.user, code=code)
+        return Response(UnitOutputSerializer(unit).data)
+
+
+class HouseholdListCreateApi(APIView):
+    @extend_schema(
+        parameters=[HouseholdFilterSerializer], responses=HouseholdListOutputSerializer(many=True)
+    )
+    def get(self, request: Request) -> Response:
+        filters = HouseholdFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        values = dict(filters.validated_data)
+        if values.get("unit"):
+            values["unit"] = selectors.unit_get(user=request.user, code=values["unit"])
+        qs = selectors.household_list(user=request.user, filters=values)
+        return _paginate(request, self, qs, HouseholdListOutputSerializer)
+
+    @extend_schema(
+        request=HouseholdCreateSerializer, responses={201: HouseholdDetailOutputSerializer}
+    )
+    def post(self, request: Request) -> Response:
+        _require_editor(request.user)
+        serializer = HouseholdCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        village = selectors.village_get_for_write(user=request.user, code=data.pop("village"))
+        if village is None:
+            raise DomainValidationError(
+                [FieldError("village", "does_not_exist", _("No such village in your area."))]
+            )
+        household = services.household_create(
+            actor=request.user,
+            village=village,
+            data=data,
+            members=data.pop("members", []),
+            household_id=data.pop("id", None),
+        )
+        return Response(_detail(request, household.pk), status=status.HTTP_201_CREATED)
+
+
+def _detail(request: Request, household_id: UUID) -> dict[str, Any]:
+    household = selectors.household_get(user=request.user, household_id=household_id)
+    members = Prefetch("members", queryset=Member.objects.current())
+    household = type(household).objects.prefetch_related(members).get(pk=household.pk)
+    household.member_count = sum(1 for _m in household.members.all())
+    return HouseholdDetailOutputSerializer(household, context={"request": request}).data
+
+
+class HouseholdDetailApi(APIView):
+    @extend_schema(responses=HouseholdDetailOutputSerializer)
+    def get(self, request: Request, household_id: UUID) -> Response:
+        return Response(_detail(request, household_id))
+
+    @extend_schema(request=HouseholdUpdateSerializer, responses=HouseholdDetailOutputSerializer)
+    def patch(self, request: Request, household_id: UUID) -> Response:
+        household = selectors.household_get(user=request.user, household_id=household_id)
+        _require_editor(request.user)
+        serializer = HouseholdUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        revision = data.pop("revision", None)
+        if revision is None:
+            raise DomainValidationError(
+                [FieldError("revision", "required", _("Send the revision you edited."))]
+            )
+        services.household_update(
+            actor=request.user, household=household, base_revision=revision, data=data
+        )
+        return Response(_detail(request, household_id))
+
+
+class HouseholdHistoryApi(APIView):
+    @extend_schema(responses=HouseholdChangeOutputSerializer(many=True))
+    def get(self, request: Request, household_id: UUID) -> Response:
+        household = selectors.household_get(user=request.user, household_id=household_id)
+        qs = selectors.household_history(household=household)
+        return _paginate(request, self, qs, HouseholdChangeOutputSerializer)
+
+
+class MemberListCreateApi(APIView):
+    @extend_schema(responses=MemberOutputSerializer(many=True))
+    def get(self, request: Request, household_id: UUID) -> Response:
+        household = selectors.household_get(user=request.user, household_id=household_id)
+        members = selectors.member_list(household=household)
+        return Response(
+            MemberOutputSerializer(members, many=True, context={"request": request}).data
+        )
+
+    @extend_schema(request=MemberInputSerializer, responses={201: MemberOutputSerializer})
+    def post(self, request: Request, household_id: UUID) -> Response:
+        household = selectors.household_get(user=request.user, household_id=household_id)
+        _require_editor(request.user)
+        serializer = MemberInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        if selectors.member_list(household=household).count() >= 30:
+            raise DomainValidationError(
+                [FieldError("", "too_many_members", _("A household has at most 30 members."))]
+            )
+        member = services.member_add(
+            actor=request.user, household=household, data=serializer.validated_data
+        )
+        body = MemberOutputSerializer(member, context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class MemberDetailApi(APIView):
+    @extend_schema(responses=MemberOutputSerializer)
+    def get(self, request: Request, member_id: UUID) -> Response:
+        member = selectors.member_get(user=request.user, member_id=member_id)
+        return Response(MemberOutputSerializer(member, context={"request": request}).data)
+
+    @extend_schema(request=MemberUpdateSerializer, responses=MemberOutputSerializer)
+    def patch(self, request: Request, member_id: UUID) -> Response:
+        member = selectors.member_get(user=request.user, member_id=member_id)
+        _require_editor(request.user)
+        serializer = MemberUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        revision = data.pop("revision", None)
+        if revision is None:
+            raise DomainValidationError(
+                [FieldError("revision", "required", _("Send the revision you edited."))]
+            )
+        member = services.member_update(
+            actor=request.user, member=member, base_revision=revision, data=data
+        )
+        return Response(MemberOutputSerializer(member, context={"request": request}).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, member_id: UUID) -> Response:
+        member = selectors.member_get(user=request.user, member_id=member_id)
+        _require_editor(request.user)
+        revision = request.query_params.get("revision", "")
+        if not revision.isdigit():
+            raise DomainValidationError(
+                [FieldError("revision", "required", _("Send the revision you edited."))]
+            )
+        services.member_remove(actor=request.user, member=member, base_revision=int(revision))
+        return Response(status=status.HTTP_204_NO_CONTENT)

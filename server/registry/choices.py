@@ -1,0 +1,71 @@
+"""Enumerations of the registry, with Vietnamese and English labels."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitLevel(models.TextChoices):
+    PROVINCE = "province", _("Province")
+    DISTRICT = "district", _("District")
+    COMMUNE = "commune", _("Commune")
+    VILLAGE = "village", _("Village")
+
+
+# A child's level must rank strictly below its parent's; levels may be skipped,
+# so province -> commune (2025 two-tier) and province -> district -> commune both fit.
+LEVEL_RANK = {
+    UnitLevel.PROVINCE: 0,
+    UnitLevel.DISTRICT: 1,
+    UnitLevel.COMMUNE: 2,
+    UnitLevel.VILLAGE: 3,
+}
+
+
+class AreaType(models.TextChoices):
+    URBAN = "urban", _("Urban")
+    RURAL = "rural", _("Rural")
+
+
+class HouseholdStatus(models.TextChoices):
+    NOT_REVIEWED = "not_reviewed", _("Not yet reviewed")
+    POOR = "poor", _("Poor")
+    NEAR_POOR = "near_poor", _("Near-poor")
+    MIDDLE = "middle", _("Middle living standard")
+    NOT_POOR = "not_poor", _("Not poor")
+
+
+class Sex(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+
+
+class Relation(models.TextChoices):
+    HEAD = "head", _("Head of household")
+    SPOUSE = "spouse", _("Spouse")
+    CHILD = "child", _("Child")
+    CHILD_IN_LAW = "child_in_law", _("Son- or daughter-in-law")
+    GRANDCHILD = "grandchild", _("Grandchild")
+    PARENT = "parent", _("Parent")
+    PARENT_IN_LAW = "parent_in_law", _("Parent-in-law")
+    SIBLING = "sibling", _("Sibling")
+    OTHER_RELATIVE = "other_relative", _("Other relative")
+    OTHER = "other", _("Not related")
+
+
+# The 54 ethnic groups recognised by the General Statistics Office, by stable code.
+ETHNICITIES: dict[str, str] = {
+    "kinh": "Kinh", "tay": "Tày", "thai": "Thái", "muong": "Mường", "khmer": "Khmer",
+    "hoa": "Hoa", "nung": "Nùng", "hmong": "Mông", "dao": "Dao", "gia_rai": "Gia Rai",
+    "e_de": "Ê Đê", "ba_na": "Ba Na", "san_chay": "Sán Chay", "cham": "Chăm",
+    "co_ho": "Cơ Ho", "xo_dang": "Xơ Đăng", "san_diu": "Sán Dìu", "hre": "Hrê",
+    "ra_glai": "Ra Glai", "mnong": "Mnông", "tho": "Thổ", "xtieng": "Xtiêng",
+    "kho_mu": "Khơ Mú", "bru_van_kieu": "Bru - Vân Kiều", "co_tu": "Cơ Tu", "giay": "Giáy",
+    "ta_oi": "Tà Ôi", "ma": "Mạ", "gie_trieng": "Giẻ Triêng", "co": "Co", "cho_ro": "Chơ Ro",
+    "xinh_mun": "Xinh Mun", "ha_nhi": "Hà Nhì", "chu_ru": "Chu Ru", "lao": "Lào",
+    "la_chi": "La Chí", "khang": "Kháng", "phu_la": "Phù Lá", "la_hu": "La Hủ",
+    "la_ha": "La Ha", "pa_then": "Pà Thẻn", "lu": "Lự", "ngai": "Ngái", "chut": "Chứt",
+    "lo_lo": "Lô Lô", "mang": "Mảng", "co_lao": "Cờ Lao", "bo_y": "Bố Y", "cong": "Cống",
+    "si_la": "Si La", "pu_peo": "Pu Péo", "ro_mam": "Rơ Măm", "brau": "Brâu", "o_du": "Ơ Đu",
+}  # fmt: skip
+ETHNICITY_CHOICES = list(ETHNICITIES.items())
+MAJORITY_ETHNICITY = "kinh"

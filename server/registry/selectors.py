@@ -1,0 +1,111 @@
+"""Reads of the registry. Every one goes through `visible_to(user)`."""
+
+from uuid import UUID
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from server.common.text import fold
+from server.registry.choices import UnitLevel
+from server.registry.models import Household, HouseholdChange, Member, Unit
+
+
+def unit_list(
+    *,
+    user: object,
+    parent_code: str | None = None,
+    level: str | None = None,
+    search: str | None = None,
+) -> QuerySet[Unit]:
+    qs = Unit.objects.visible_to(user).select_related("parent")
+    if parent_code:
+        qs = qs.filter(parent__code=parent_code)
+    if level:
+        qs = qs.filter(level=level)
+    if search:
+        qs = qs.filter(name_folded__contains=fold(search))
+    return qs
+
+
+def unit_roots(*, user: object) -> QuerySet[Unit]:
+    """The top of the user's visible tree: their own units, or the provinces for a superuser."""
+    if getattr(user, "is_superuser", False):
+        return Unit.objects.filter(parent__isnull=True).select_related("parent")
+    return Unit.objects.filter(assignments__user_id=getattr(user, "pk", None)).select_related(
+        "parent"
+    )
+
+
+def unit_get(*, user: object, code: str) -> Unit:
+    unit = Unit.objects.visible_to(user).select_related("parent").filter(code=code).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def village_get_for_write(*, user: object, code: str) -> Unit | None:
+    """Return the village if the user covers it; None means 'no such village' to the caller."""
+    return (
+        Unit.objects.visible_to(user)
+        .select_related("parent")
+        .filter(code=code, level=UnitLevel.VILLAGE)
+        .first()
+    )
+
+
+def household_list(*, user: object, filters: dict[str, object]) -> QuerySet[Household]:
+    qs = Household.objects.visible_to(user).select_related("village", "commune")
+    qs = qs.annotate(member_count=Count("members", filter=Q(members__removed_at__isnull=True)))
+    return _apply_household_filters(qs, filters)
+
+
+def _apply_household_filters(
+    qs: QuerySet[Household], filters: dict[str, object]
+) -> QuerySet[Household]:
+    unit = filters.get("unit")
+    if isinstance(unit, Unit):
+        qs = qs.filter(village__path__startswith=unit.path)
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    for flag in (
+        "is_ethnic_minority",
+        "has_meritorious_member",
+        "receives_social_assistance",
+        "no_labour_capacity",
+    ):
+        if filters.get(flag) is not None:
+            qs = qs.filter(**{flag: filters[flag]})
+    search = filters.get("q")
+    if isinstance(search, str) and search.strip():
+        for word in fold(search).split():
+            qs = qs.filter(search_text__contains=word)
+    return qs
+
+
+def household_get(*, user: object, household_id: UUID, for_update: bool = False) -> Household:
+    """Return the household if the user may see it; otherwise 404, same as a missing one."""
+    qs = Household.objects.visible_to(user).select_related("village", "commune")
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    household = qs.filter(pk=household_id).first()
+    if household is None:
+        raise Http404
+    return household
+
+
+def member_list(*, household: Household) -> QuerySet[Member]:
+    return Member.objects.current().filter(household=household)
+
+
+def member_get(*, user: object, member_id: UUID, for_update: bool = False) -> Member:
+    qs = Member.objects.visible_to(user).current().select_related("household")
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    member = qs.filter(pk=member_id).first()
+    if member is None:
+        raise Http404
+    return member
+
+
+def household_history(*, household: Household) -> QuerySet[HouseholdChange]:
+    return HouseholdChange.objects.filter(household=household).select_related("actor")

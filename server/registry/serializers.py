@@ -1,0 +1,264 @@
+"""Input and output shapes of the registry API, shared by its views."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from server.accounts import policy
+from server.registry.choices import ETHNICITY_CHOICES, HouseholdStatus, Relation, Sex
+from server.registry.models import Household, HouseholdChange, Member, Unit
+from server.registry.services import mask_citizen_id
+
+# Vietnam's mainland and islands, generously boxed; a point outside is a typo or a fake.
+VN_LAT = (Decimal("6.0"), Decimal("23.5"))
+VN_LON = (Decimal("102.0"), Decimal("117.9"))
+MAX_AGE_YEARS = 120
+
+
+class UnitRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class UnitOutputSerializer(serializers.ModelSerializer):
+    parent = serializers.CharField(source="parent.code", default=None)
+
+    class Meta:
+        model = Unit
+        fields = [
+            "code",
+            "name",
+            "level",
+            "division_type",
+            "area_type",
+            "parent",
+            "depth",
+            "is_demo",
+        ]
+
+
+class MemberInputSerializer(serializers.Serializer):
+    full_name = serializers.CharField(max_length=200)
+    sex = serializers.ChoiceField(choices=Sex.choices)
+    birth_date = serializers.DateField(required=False, allow_null=True)
+    birth_year = serializers.IntegerField(required=False, allow_null=True)
+    relation = serializers.ChoiceField(choices=Relation.choices)
+    ethnicity = serializers.ChoiceField(choices=ETHNICITY_CHOICES)
+    citizen_id = serializers.RegexField(
+        r"^\d{12}$",
+        required=False,
+        allow_null=True,
+        allow_blank=False,
+        error_messages={"invalid": _("A citizen ID has exactly 12 digits.")},
+    )
+
+    def validate_birth_date(self, value: date | None) -> date | None:
+        if value is None:
+            return value
+        today = timezone.localdate()
+        if value > today:
+            raise serializers.ValidationError(
+                _("The date of birth is in the future."), code="future"
+            )
+        if today.year - value.year > MAX_AGE_YEARS:
+            raise serializers.ValidationError(
+                _("An age over 120 years is not plausible."), code="too_old"
+            )
+        return value
+
+    def validate_birth_year(self, value: int | None) -> int | None:
+        if value is None:
+            return value
+        this_year = timezone.localdate().year
+        if value > this_year:
+            raise serializers.ValidationError(
+                _("The year of birth is in the future."), code="future"
+            )
+        if this_year - value > MAX_AGE_YEARS:
+            raise serializers.ValidationError(
+                _("An age over 120 years is not plausible."), code="too_old"
+            )
+        return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        birth_date, birth_year = attrs.get("birth_date"), attrs.get("birth_year")
+        if birth_date and birth_year and birth_date.year != birth_year:
+            raise serializers.ValidationError(
+                {"birth_year": _("The year of birth does not match the date of birth.")},
+                code="mismatch",
+            )
+        if not self.partial and not birth_date and not birth_year:
+            raise serializers.ValidationError(
+                {"birth_year": _("Give the date of birth or at least the year of birth.")},
+                code="required",
+            )
+        if birth_date:
+            attrs["birth_year"] = birth_date.year
+        return attrs
+
+
+class MemberUpdateSerializer(MemberInputSerializer):
+    revision = serializers.IntegerField(min_value=1)
+
+
+class GpsMixin(serializers.Serializer):
+    latitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, required=False, allow_null=True
+    )
+    longitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, required=False, allow_null=True
+    )
+    gps_accuracy_m = serializers.DecimalField(
+        max_digits=7, decimal_places=1, required=False, allow_null=True, min_value=Decimal(0)
+    )
+
+    def validate_latitude(self, value: Decimal | None) -> Decimal | None:
+        if value is not None and not VN_LAT[0] <= value <= VN_LAT[1]:
+            raise serializers.ValidationError(
+                _("The point is outside Viet Nam."), code="outside_vietnam"
+            )
+        return value
+
+    def validate_longitude(self, value: Decimal | None) -> Decimal | None:
+        if value is not None and not VN_LON[0] <= value <= VN_LON[1]:
+            raise serializers.ValidationError(
+                _("The point is outside Viet Nam."), code="outside_vietnam"
+            )
+        return value
+
+    def _check_pair(self, attrs: dict[str, Any]) -> None:
+        has_lat, has_lon = attrs.get("latitude") is not None, attrs.get("longitude") is not None
+        if ("latitude" in attrs or "longitude" in attrs) and has_lat != has_lon:
+            raise serializers.ValidationError(
+                {"longitude" if has_lat else "latitude": _("Give both latitude and longitude.")},
+                code="incomplete",
+            )
+
+
+class HouseholdFieldsSerializer(GpsMixin):
+    code = serializers.RegexField(r"^[A-Za-z0-9._-]{1,30}$", max_length=30)
+    head_name = serializers.CharField(max_length=200)
+    address = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    is_ethnic_minority = serializers.BooleanField(required=False)
+    has_meritorious_member = serializers.BooleanField(required=False)
+    receives_social_assistance = serializers.BooleanField(required=False)
+    no_labour_capacity = serializers.BooleanField(required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        self._check_pair(attrs)
+        return attrs
+
+
+class HouseholdCreateSerializer(HouseholdFieldsSerializer):
+    id = serializers.UUIDField(required=False)
+    village = serializers.CharField(max_length=20)
+    members = MemberInputSerializer(many=True, required=False, max_length=30)
+
+    def validate_members(self, members: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        heads = [i for i, m in enumerate(members) if m["relation"] == Relation.HEAD]
+        if len(heads) > 1:
+            raise serializers.ValidationError(
+                {heads[1]: {"relation": [_("The household already has a head.")]}},
+                code="duplicate_head",
+            )
+        return members
+
+
+class HouseholdUpdateSerializer(HouseholdFieldsSerializer):
+    revision = serializers.IntegerField(min_value=1)
+
+
+class MemberOutputSerializer(serializers.ModelSerializer):
+    citizen_id = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Member
+        fields = [
+            "id",
+            "full_name",
+            "sex",
+            "birth_date",
+            "birth_year",
+            "relation",
+            "ethnicity",
+            "citizen_id",
+            "revision",
+            "updated_at",
+        ]
+
+    def get_citizen_id(self, member: Member) -> str | None:
+        user = self.context["request"].user
+        return (
+            member.citizen_id
+            if policy.can_read_citizen_id(user)
+            else mask_citizen_id(member.citizen_id)
+        )
+
+
+class HouseholdListOutputSerializer(serializers.ModelSerializer):
+    village = UnitRefSerializer()
+    commune = UnitRefSerializer()
+    member_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Household
+        fields = [
+            "id",
+            "code",
+            "head_name",
+            "address",
+            "village",
+            "commune",
+            "status",
+            "status_year",
+            "is_ethnic_minority",
+            "has_meritorious_member",
+            "receives_social_assistance",
+            "no_labour_capacity",
+            "latitude",
+            "longitude",
+            "member_count",
+            "revision",
+            "updated_at",
+        ]
+
+
+class HouseholdDetailOutputSerializer(HouseholdListOutputSerializer):
+    members = serializers.SerializerMethodField()
+
+    class Meta(HouseholdListOutputSerializer.Meta):
+        fields = [
+            *HouseholdListOutputSerializer.Meta.fields,
+            "gps_accuracy_m",
+            "members",
+            "created_at",
+        ]
+
+    def get_members(self, household: Household) -> list[dict[str, Any]]:
+        members = [m for m in household.members.all() if m.removed_at is None]
+        return MemberOutputSerializer(members, many=True, context=self.context).data  # type: ignore[return-value]
+
+
+class HouseholdFilterSerializer(serializers.Serializer):
+    unit = serializers.CharField(required=False, max_length=20)
+    status = serializers.ChoiceField(choices=HouseholdStatus.choices, required=False)
+    is_ethnic_minority = serializers.BooleanField(required=False, allow_null=True, default=None)
+    has_meritorious_member = serializers.BooleanField(required=False, allow_null=True, default=None)
+    receives_social_assistance = serializers.BooleanField(
+        required=False, allow_null=True, default=None
+    )
+    no_labour_capacity = serializers.BooleanField(required=False, allow_null=True, default=None)
+    q = serializers.CharField(required=False, max_length=100, allow_blank=True)
+
+
+class HouseholdChangeOutputSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", default=None)
+    member = serializers.UUIDField(source="member_id", allow_null=True)
+
+    class Meta:
+        model = HouseholdChange
+        fields = ["id", "entity", "member", "action", "changes", "actor", "source", "at"]

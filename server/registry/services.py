@@ -1,0 +1,349 @@
+"""Writes to the registry. Each service owns its transaction and records history."""
+
+import uuid
+from collections.abc import Iterable, Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from server.api.errors import DomainValidationError, FieldError, RevisionConflict
+from server.common.text import fold
+from server.registry.choices import LEVEL_RANK, Relation, UnitLevel
+from server.registry.models import ChangeAction, Household, HouseholdChange, Member, Unit
+
+HOUSEHOLD_FIELDS = (
+    "code", "head_name", "address", "latitude", "longitude", "gps_accuracy_m",
+    "is_ethnic_minority", "has_meritorious_member", "receives_social_assistance",
+    "no_labour_capacity",
+)  # fmt: skip
+MEMBER_FIELDS = (
+    "full_name", "sex", "birth_date", "birth_year", "relation", "ethnicity", "citizen_id",
+)  # fmt: skip
+
+
+def mask_citizen_id(value: str | None) -> str | None:
+    """Keep the last 4 digits only, e.g. ********1234."""
+    if not value:
+        return value
+    return "*" * (len(value) - 4) + value[-4:]
+
+
+def _jsonable(field: str, value: Any) -> Any:
+    if field == "citizen_id":
+        return mask_citizen_id(value)
+    if isinstance(value, date | Decimal | uuid.UUID):
+        return str(value)
+    return value
+
+
+# --- units -----------------------------------------------------------------
+
+
+def unit_path_for(*, code: str, parent: Unit | None) -> str:
+    return f"{parent.path if parent else ''}{code}/"
+
+
+def unit_create(
+    *,
+    code: str,
+    name: str,
+    level: str,
+    parent: Unit | None,
+    area_type: str = "",
+    division_type: str = "",
+    is_demo: bool = False,
+) -> Unit:
+    """Create a unit under `parent`; the parent's level must rank above the child's."""
+    if parent is not None and LEVEL_RANK[UnitLevel(parent.level)] >= LEVEL_RANK[UnitLevel(level)]:
+        raise DomainValidationError(
+            [FieldError("parent", "level_order", _("A unit must sit below a higher level."))]
+        )
+    if not area_type and parent is not None:
+        area_type = parent.area_type
+    return Unit.objects.create(
+        code=code,
+        name=name,
+        name_folded=fold(name),
+        level=level,
+        parent=parent,
+        area_type=area_type,
+        division_type=division_type,
+        is_demo=is_demo,
+        path=unit_path_for(code=code, parent=parent),
+        depth=parent.depth + 1 if parent else 0,
+    )
+
+
+def commune_of(unit: Unit) -> Unit | None:
+    """Return the commune a village belongs to, walking up at most two levels."""
+    node: Unit | None = unit
+    while node is not None and node.level != UnitLevel.COMMUNE:
+        node = node.parent
+    return node
+
+
+# --- households --------------------------------------------------------------
+
+
+def _record(
+    *,
+    household: Household,
+    member: Member | None,
+    action: str,
+    changes: Mapping[str, Any],
+    actor: object,
+    source: str,
+) -> None:
+    HouseholdChange.objects.create(
+        household=household,
+        member=member,
+        entity="member" if member else "household",
+        action=action,
+        changes=dict(changes),
+        actor=actor if getattr(actor, "pk", None) else None,
+        source=source,
+    )
+
+
+def _insert_household(household: Household) -> None:
+    try:
+        with transaction.atomic():
+            household.save(force_insert=True)
+    except IntegrityError:
+        raise DomainValidationError(
+            [FieldError("code", "unique", _("This household code is already used in the commune."))]
+        ) from None
+
+
+@transaction.atomic
+def household_create(
+    *,
+    actor: object,
+    village: Unit,
+    data: Mapping[str, Any],
+    members: Iterable[Mapping[str, Any]] = (),
+    household_id: uuid.UUID | None = None,
+    source: str = "api",
+) -> Household:
+    """Create a household and its roster atomically; a refusal stores nothing."""
+    commune = commune_of(village)
+    if commune is None:
+        raise DomainValidationError(
+            [FieldError("village", "no_commune", _("The village has no commune."))]
+        )
+    household = Household(
+        id=household_id or uuid.uuid4(),
+        commune=commune,
+        village=village,
+        **{k: v for k, v in data.items() if k in HOUSEHOLD_FIELDS},
+    )
+    _insert_household(household)
+    _record(
+        household=household,
+        member=None,
+        action=ChangeAction.CREATED,
+        actor=actor,
+        source=source,
+        changes={k: [None, _jsonable(k, getattr(household, k))] for k in HOUSEHOLD_FIELDS},
+    )
+    for member_data in members:
+        _member_insert(household=household, data=member_data, actor=actor, source=source)
+    household_refresh_derived(household=household)
+    return household
+
+
+@transaction.atomic
+def household_update(
+    *,
+    actor: object,
+    household: Household,
+    base_revision: int,
+    data: Mapping[str, Any],
+    source: str = "api",
+) -> Household:
+    """Apply an edit made on `base_revision`; a stale base is a conflict, never an overwrite."""
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    if household.revision != base_revision:
+        raise RevisionConflict("household", household.revision, base_revision)
+    changes = _apply(household, data, HOUSEHOLD_FIELDS)
+    if not changes:
+        return household
+    household.revision = F("revision") + 1
+    _save_household(household)
+    household.refresh_from_db()
+    _record(
+        household=household,
+        member=None,
+        action=ChangeAction.UPDATED,
+        changes=changes,
+        actor=actor,
+        source=source,
+    )
+    household_refresh_derived(household=household)
+    return household
+
+
+def _save_household(household: Household) -> None:
+    try:
+        with transaction.atomic():
+            household.save()
+    except IntegrityError:
+        raise DomainValidationError(
+            [FieldError("code", "unique", _("This household code is already used in the commune."))]
+        ) from None
+
+
+def _apply(instance: Any, data: Mapping[str, Any], fields: Iterable[str]) -> dict[str, list[Any]]:
+    changes: dict[str, list[Any]] = {}
+    for field in fields:
+        if field not in data:
+            continue
+        old, new = getattr(instance, field), data[field]
+        if old != new:
+            changes[field] = [_jsonable(field, old), _jsonable(field, new)]
+            setattr(instance, field, new)
+    return changes
+
+
+def household_refresh_derived(*, household: Household) -> None:
+    """Recompute the head's name and the folded search text from the current roster."""
+    names = list(
+        Member.objects.current()
+        .filter(household=household)
+        .order_by("created_at")
+        .values_list("full_name", "relation")
+    )
+    head = next((name for name, relation in names if relation == Relation.HEAD), None)
+    if head:
+        household.head_name = head
+    parts = [household.code, household.head_name, household.address, *(n for n, _r in names)]
+    search_text = " ".join(fold(part) for part in parts if part)
+    Household.objects.filter(pk=household.pk).update(
+        head_name=household.head_name, search_text=search_text
+    )
+    household.search_text = search_text
+
+
+# --- members -------------------------------------------------------------------
+
+
+def _member_insert(
+    *,
+    household: Household,
+    data: Mapping[str, Any],
+    actor: object,
+    source: str,
+    member_id: uuid.UUID | None = None,
+) -> Member:
+    member = Member(
+        id=member_id or uuid.uuid4(),
+        household=household,
+        **{k: v for k, v in data.items() if k in MEMBER_FIELDS},
+    )
+    member.name_folded = fold(member.full_name)
+    if member.birth_date and not member.birth_year:
+        member.birth_year = member.birth_date.year
+    member.save(force_insert=True)
+    _record(
+        household=household,
+        member=member,
+        action=ChangeAction.CREATED,
+        actor=actor,
+        source=source,
+        changes={k: [None, _jsonable(k, getattr(member, k))] for k in MEMBER_FIELDS},
+    )
+    return member
+
+
+@transaction.atomic
+def member_add(
+    *,
+    actor: object,
+    household: Household,
+    data: Mapping[str, Any],
+    source: str = "api",
+    member_id: uuid.UUID | None = None,
+) -> Member:
+    _ensure_single_head(household=household, relation=data.get("relation"), exclude=None)
+    member = _member_insert(
+        household=household, data=data, actor=actor, source=source, member_id=member_id
+    )
+    household_refresh_derived(household=household)
+    return member
+
+
+@transaction.atomic
+def member_update(
+    *,
+    actor: object,
+    member: Member,
+    base_revision: int,
+    data: Mapping[str, Any],
+    source: str = "api",
+) -> Member:
+    member = Member.objects.select_for_update().select_related("household").get(pk=member.pk)
+    if member.revision != base_revision:
+        raise RevisionConflict("member", member.revision, base_revision)
+    if "relation" in data:
+        _ensure_single_head(
+            household=member.household, relation=data["relation"], exclude=member.pk
+        )
+    changes = _apply(member, data, MEMBER_FIELDS)
+    if not changes:
+        return member
+    member.name_folded = fold(member.full_name)
+    if "birth_date" in changes and member.birth_date:
+        member.birth_year = member.birth_date.year
+    member.revision = F("revision") + 1
+    member.save()
+    member.refresh_from_db()
+    _record(
+        household=member.household,
+        member=member,
+        action=ChangeAction.UPDATED,
+        changes=changes,
+        actor=actor,
+        source=source,
+    )
+    household_refresh_derived(household=member.household)
+    return member
+
+
+@transaction.atomic
+def member_remove(
+    *, actor: object, member: Member, base_revision: int, source: str = "api"
+) -> None:
+    member = Member.objects.select_for_update().select_related("household").get(pk=member.pk)
+    if member.revision != base_revision:
+        raise RevisionConflict("member", member.revision, base_revision)
+    member.removed_at = timezone.now()
+    member.revision = F("revision") + 1
+    member.save(update_fields=["removed_at", "revision", "updated_at"])
+    _record(
+        household=member.household,
+        member=member,
+        action=ChangeAction.REMOVED,
+        changes={"removed": [False, True]},
+        actor=actor,
+        source=source,
+    )
+    household_refresh_derived(household=member.household)
+
+
+def _ensure_single_head(
+    *, household: Household, relation: object, exclude: uuid.UUID | None
+) -> None:
+    if relation != Relation.HEAD:
+        return
+    heads = Member.objects.current().filter(household=household, relation=Relation.HEAD)
+    if exclude is not None:
+        heads = heads.exclude(pk=exclude)
+    if heads.exists():
+        raise DomainValidationError(
+            [FieldError("relation", "duplicate_head", _("The household already has a head."))]
+        )
