@@ -1,0 +1,1 @@
+"""The offline sync protocol: pure Python, no Django and no HTTP."""
