@@ -1,12 +1,15 @@
 """Thin HTTP views of the registry: validate, call one service or selector, answer."""
 
+import csv
+import io
 from typing import Any
 from uuid import UUID
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,6 +18,7 @@ from server.accounts import policy
 from server.api.errors import DomainValidationError, FieldError, PermissionRefused
 from server.api.pagination import StandardPagination
 from server.registry import selectors, services
+from server.registry.importers import RowError, import_villages_csv
 from server.registry.models import Member
 from server.registry.serializers import (
     HouseholdChangeOutputSerializer,
@@ -200,3 +204,75 @@ class MemberDetailApi(APIView):
             )
         services.member_remove(actor=request.user, member=member, base_revision=int(revision))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _require_unit_manager(user: object) -> None:
+    if not policy.can_manage_units(user):
+        raise PermissionRefused
+
+
+class VillageCreateApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        code = serializers.RegexField(r"^[A-Za-z0-9-]{1,20}$")
+        name = serializers.CharField(max_length=200)
+        commune = serializers.CharField(max_length=20)
+        division_type = serializers.CharField(max_length=40, required=False, default="thôn")
+
+    @extend_schema(request=InputSerializer, responses={201: UnitOutputSerializer})
+    def post(self, request: Request) -> Response:
+        _require_unit_manager(request.user)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        result = import_villages_csv(_one_row_csv(data), user=request.user)
+        if result.errors:
+            raise DomainValidationError([_row_error_field(e) for e in result.errors])
+        unit = selectors.unit_get(user=request.user, code=data["code"])
+        return Response(UnitOutputSerializer(unit).data, status=status.HTTP_201_CREATED)
+
+
+def _one_row_csv(data: dict[str, str]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["code", "name", "commune_code", "division_type"])
+    writer.writerow([data["code"], data["name"], data["commune"], data["division_type"]])
+    return buffer.getvalue()
+
+
+def _row_error_field(error: RowError) -> FieldError:
+    path = {"commune_code": "commune"}.get(error.column, error.column)
+    return FieldError(path, "invalid", error.message)
+
+
+class VillageImportApi(APIView):
+    parser_classes = [MultiPartParser]
+
+    class InputSerializer(serializers.Serializer):
+        file = serializers.FileField()
+        dry_run = serializers.BooleanField(required=False, default=False)
+
+    @extend_schema(request=InputSerializer, responses={200: None})
+    def post(self, request: Request) -> Response:
+        _require_unit_manager(request.user)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        raw = serializer.validated_data["file"].read()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise DomainValidationError(
+                [FieldError("file", "encoding", _("Save the CSV as UTF-8."))]
+            ) from None
+        result = import_villages_csv(
+            text, user=request.user, dry_run=serializer.validated_data["dry_run"]
+        )
+        body = {
+            "created": result.created,
+            "unchanged": result.unchanged,
+            "errors": [
+                {"row": e.row, "column": e.column, "message": e.message} for e in result.errors
+            ],
+        }
+        return Response(
+            body, status=status.HTTP_400_BAD_REQUEST if result.errors else status.HTTP_200_OK
+        )

@@ -109,3 +109,15 @@ def member_get(*, user: object, member_id: UUID, for_update: bool = False) -> Me
 
 def household_history(*, household: Household) -> QuerySet[HouseholdChange]:
     return HouseholdChange.objects.filter(household=household).select_related("actor")
+
+
+def unit_status_counts(*, unit_code: str) -> dict[str, int]:
+    """Households by official status in the unit's subtree; unscoped, for trusted callers."""
+    unit = Unit.objects.get(code=unit_code)
+    rows = (
+        Household.objects.filter(village__path__startswith=unit.path)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by("status")
+    )
+    return dict(rows)

@@ -4,6 +4,8 @@ from server.registry import apis
 
 urlpatterns = [
     path("units/", apis.UnitListApi.as_view(), name="unit-list"),
+    path("units/villages/", apis.VillageCreateApi.as_view(), name="village-create"),
+    path("units/villages/import/", apis.VillageImportApi.as_view(), name="village-import"),
     path("units/<str:code>/", apis.UnitDetailApi.as_view(), name="unit-detail"),
     path("households/", apis.HouseholdListCreateApi.as_view(), name="household-list"),
     path(

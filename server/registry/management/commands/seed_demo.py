@@ -1,0 +1,19 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from server.registry.demo import DEMO_PASSWORD, seed_demo
+from server.registry.models import Household, Unit
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo: Cao Bằng, demo districts, villages, ~2,000 households, one user per role."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        logins = seed_demo()
+        self.stdout.write(f"units={Unit.objects.count()} households={Household.objects.count()}")
+        self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        for login in logins:
+            self.stdout.write(f"  {login.username:<12} {login.role:<18} {login.area}")
