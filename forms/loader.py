@@ -420,7 +420,23 @@ def load_form(data: object) -> FormDefinition:
         source=_string(root["source"], "source") if "source" in root else None,
     )
     _check_choice_lists_used(form)
+    _check_label_references(form, outline)
     return replace(form, checksum=checksum_of(form))
+
+
+_LABEL_REF_RE: Final = re.compile(r"\$\{(\.?)([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _check_label_references(form: FormDefinition, outline: _Outline) -> None:
+    """A `${name}` shown inside a label must name a question the phone can display."""
+    for node in form.walk():
+        for key, text in (("label", node.label), ("hint", node.hint)):
+            for lang, value in (("vi", text.vi), ("en", text.en)) if text else ():
+                for match in _LABEL_REF_RE.finditer(value):
+                    if match.group(2) not in outline.order or match.group(1):
+                        where = _join(_join(node.path, key), lang)
+                        message = f"{match.group(0)} names no question"
+                        raise _fail(where, "unknown_reference", message)
 
 
 def _check_choice_lists_used(form: FormDefinition) -> None:
