@@ -80,11 +80,13 @@ class SyncClient:
         """Send every unsettled item in batches, then upload the photos still missing."""
         report = PushReport()
         while batch := self.outbox.claim_batch():
-            self._push_batch(batch, report)
+            if not self._push_batch(batch, report):
+                break
         self.upload_pending(report)
         return report
 
-    def _push_batch(self, batch: list[dict[str, object]], report: PushReport) -> None:
+    def _push_batch(self, batch: list[dict[str, object]], report: PushReport) -> bool:
+        """Send one batch; return False when the answer left some item unsettled."""
         body = json.dumps({"protocol": PROTOCOL_VERSION, "items": batch}, ensure_ascii=False)
         response = self._send(
             "POST", PUSH_PATH, body.encode("utf-8"), **{"Content-Type": "application/json"}
@@ -97,6 +99,10 @@ class SyncClient:
         for outcome in result.items:
             key = outcome.outcome.value
             report.outcomes[key] = report.outcomes.get(key, 0) + 1
+        answered = {str(o.client_uuid) for o in result.items}
+        unanswered = [str(i["client_uuid"]) for i in batch if str(i["client_uuid"]) not in answered]
+        self.outbox.release(unanswered)
+        return not unanswered
 
     # --- attachments ---------------------------------------------------------------
 
