@@ -25,9 +25,7 @@ def flatten(detail: Any, prefix: str = "") -> list[FieldError]:
     """Flatten DRF's nested error detail into path-addressed field errors."""
     if isinstance(detail, dict):
         return [
-            error
-            for key, value in detail.items()
-            for error in flatten(value, _join(prefix, str(key)))
+            error for key, value in detail.items() for error in flatten(value, _join(prefix, key))
         ]
     if isinstance(detail, list):
         if all(isinstance(item, exceptions.ErrorDetail | str) for item in detail):
@@ -41,7 +39,10 @@ def flatten(detail: Any, prefix: str = "") -> list[FieldError]:
     return [_leaf(detail, prefix)]
 
 
-def _join(prefix: str, key: str) -> str:
+def _join(prefix: str, key: object) -> str:
+    if isinstance(key, int):
+        return f"{prefix}[{key}]"
+    key = str(key)
     if key in {"non_field_errors", "__all__"}:
         return prefix
     return f"{prefix}.{key}" if prefix else key

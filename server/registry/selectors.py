@@ -2,7 +2,8 @@
 
 from uuid import UUID
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from server.common.text import fold
@@ -55,8 +56,20 @@ def village_get_for_write(*, user: object, code: str) -> Unit | None:
 
 def household_list(*, user: object, filters: dict[str, object]) -> QuerySet[Household]:
     qs = Household.objects.visible_to(user).select_related("village", "commune")
-    qs = qs.annotate(member_count=Count("members", filter=Q(members__removed_at__isnull=True)))
+    qs = qs.annotate(member_count=Coalesce(Subquery(_member_counts), 0)).order_by(
+        "commune_id", "code"
+    )
     return _apply_household_filters(qs, filters)
+
+
+_member_counts = (
+    Member.objects.current()
+    .filter(household=OuterRef("pk"))
+    .order_by()
+    .values("household")
+    .annotate(n=Count("pk"))
+    .values("n")
+)
 
 
 def _apply_household_filters(

@@ -14,6 +14,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         logins = seed_demo()
         self.stdout.write(f"units={Unit.objects.count()} households={Household.objects.count()}")
-        self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for login in logins:
             self.stdout.write(f"  {login.username:<12} {login.role:<18} {login.area}")
