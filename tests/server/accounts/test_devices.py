@@ -15,7 +15,8 @@ def test_signing_in_returns_a_token_that_authenticates_the_device(personas, hous
     assert response.status_code == 201
     token = response.json()["token"]
     device = Device.objects.get()
-    assert device.token_hash != token and token.startswith(device.token_prefix)
+    assert device.token_hash != token
+    assert token.startswith(device.token_prefix)
     listing = client.get("/api/v1/households/", HTTP_AUTHORIZATION=f"Token {token}")
     assert listing.status_code == 200
     assert listing.json()["count"] == 1

@@ -147,7 +147,7 @@ def test_village_csv_upload_reports_row_errors(personas, tree):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client = client_for(personas[Role.PROVINCE_ADMIN])
-    upload = SimpleUploadedFile("v.csv", "code,name,commune_code\n90001006,,90001\n".encode())
+    upload = SimpleUploadedFile("v.csv", b"code,name,commune_code\n90001006,,90001\n")
     response = client.post("/api/v1/units/villages/import/", {"file": upload}, format="multipart")
     assert response.status_code == 400
     assert response.json()["errors"] == [
