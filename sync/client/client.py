@@ -59,10 +59,12 @@ class SyncClient:
         token: str,
         retrier: Retrier | None = None,
         chunk_bytes: int = DEFAULT_CHUNK_BYTES,
+        batch_items: int = rules.MAX_BATCH_ITEMS,
     ) -> None:
         self.transport, self.outbox, self.token = transport, outbox, token
         self.retrier = retrier or Retrier()
         self.chunk_bytes = chunk_bytes
+        self.batch_items = min(batch_items, rules.MAX_BATCH_ITEMS)
 
     def _headers(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
         headers = {"Authorization": f"Token {self.token}", PROTOCOL_HEADER: str(PROTOCOL_VERSION)}
@@ -79,7 +81,7 @@ class SyncClient:
     def push(self) -> PushReport:
         """Send every unsettled item in batches, then upload the photos still missing."""
         report = PushReport()
-        while batch := self.outbox.claim_batch():
+        while batch := self.outbox.claim_batch(max_items=self.batch_items):
             if not self._push_batch(batch, report):
                 break
         self.upload_pending(report)

@@ -1,0 +1,1 @@
+"""Fault-injection tools for the sync protocol; server-agnostic, loopback only."""
