@@ -131,7 +131,7 @@ def _compare(op: str, left: Scalar, right: Scalar) -> Scalar:
         return None
     if is_number(left) and is_number(right):
         return _COMPARATORS[op](_sign(left, right))  # type: ignore[arg-type]
-    if type(left) is not type(right) or isinstance(left, tuple):
+    if type(left) is not type(right) or not isinstance(left, bool | str | date):
         raise ExpressionError(
             "type_error", f"cannot compare a {type_name(left)} with a {type_name(right)}"
         )
