@@ -137,12 +137,10 @@ class _Reader:
 
     def uuid(self, key: str, *, required: bool = True) -> UUID | None:
         value = self.string(key, max_length=36, required=required)
-        if value is None:
-            return None
-        return _parse_uuid(value) or self._bad_uuid(key)
-
-    def _bad_uuid(self, key: str) -> None:
-        self.fail(key, "invalid_uuid")
+        parsed = None if value is None else _parse_uuid(value)
+        if value is not None and parsed is None:
+            self.fail(key, "invalid_uuid")
+        return parsed
 
     def sha256(self, key: str) -> str | None:
         value = self.string(key, max_length=64)

@@ -7,6 +7,7 @@ Sleep and randomness are injected, so tests can pin the schedule exactly.
 
 from __future__ import annotations
 
+import math
 import random
 import time
 from collections.abc import Callable
@@ -18,8 +19,11 @@ RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 
 
 def full_jitter(attempt: int, *, base: float, cap: float, rand: Callable[[], float]) -> float:
-    """Return the delay in seconds before retry number `attempt` (0-based)."""
-    return rand() * min(cap, base * 2**attempt)
+    """Return the delay in seconds before retry number `attempt` (0-based).
+
+    The exponent is capped at 60 so a long-lived retry loop cannot overflow a float.
+    """
+    return rand() * min(cap, math.ldexp(base, min(attempt, 60)))
 
 
 class RetriesExhausted(Exception):
