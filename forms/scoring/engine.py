@@ -6,8 +6,8 @@ check itself against forms/conformance/scoring/.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
@@ -68,10 +68,10 @@ def score(facts: HouseholdFacts, *, ruleset: str | Ruleset | None = None) -> Ass
         household_class=outcome.klass,
         decision=_decision(rules, outcome, income, facts.area_type),
         possible_classes=tuple(outcome.possible),
-        missing_facts=tuple(dict.fromkeys(outcome.missing)),
+        missing_facts=outcome.missing,
         low_income_workers=_worker_flags(rules, ctx, income, outcome),
         confidence=outcome.confidence,
-        rules_used=tuple(outcome.used),
+        rules_used=_expand_used(rules, outcome.used),
     )
 
 
@@ -111,103 +111,126 @@ def _ages(facts: HouseholdFacts, ref: date) -> list[Age]:
         ) from None
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class _Outcome:
-    """Accumulates the classification walk over the ruleset's rules."""
+    """Result of the classification over every scenario the unknown facts leave open."""
 
+    klass: str
+    possible: tuple[str, ...]
+    missing: tuple[str, ...]
+    deciding: ClassRule
     known: int
     unknown: int
-    unknown_missing: tuple[str, ...]
-    possible: list[str] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
-    used: list[str] = field(default_factory=list)
-    confidences: list[str] = field(default_factory=list)
-    deciding: ClassRule | None = None
-    klass: str = UNDETERMINED
-    confidence: str = "confirmed"
+    confidence: str
+    used: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Fired:
+    """Which rule decided one scenario, and what its walk consulted."""
+
+    rule: ClassRule
+    used: tuple[str, ...]
 
 
 def _classify(
     rules: Ruleset, income: IncomeResult, findings: Sequence[Finding], area: str | None
 ) -> _Outcome:
-    """Walk the rules in order; the class is decided when only one class remains possible."""
-    out = _Outcome(
-        known=sum(1 for f in findings if f.deprived is True),
-        unknown=sum(1 for f in findings if f.deprived is None),
-        unknown_missing=tuple(p for f in findings if f.deprived is None for p in f.missing),
+    """Classify under every scenario consistent with the facts; decided when all agree.
+
+    A scenario fixes the income's position among the rule lines and the deprivation count
+    within [known, known + unknown]. Rules are walked in order per scenario, so the
+    correlation between rules (e.g. "near-poor" is only reached when "poor" failed) is kept.
+    """
+    known = sum(1 for f in findings if f.deprived is True)
+    unknown = sum(1 for f in findings if f.deprived is None)
+    tests = [at_most(income, rules, name, area) for name in rules.class_lines]
+    positions = _income_positions(tests)
+    grid = {
+        (p, d): _fire(rules, p, d) for p in positions for d in range(known, known + unknown + 1)
+    }
+    possible = tuple(k for k in _CLASS_ORDER if any(f.rule.klass == k for f in grid.values()))
+    missing: list[str] = []
+    if len(possible) > 1 and _varies(grid, by_income=True):
+        missing.extend(p for value, paths in tests if value is None for p in paths)
+    if len(possible) > 1 and _varies(grid, by_income=False):
+        missing.extend(p for f in findings if f.deprived is None for p in f.missing)
+    used = tuple(dict.fromkeys(u for f in grid.values() for u in f.used))
+    return _Outcome(
+        klass=possible[0] if len(possible) == 1 else UNDETERMINED,
+        possible=possible,
+        missing=tuple(dict.fromkeys(missing)),
+        deciding=min((f.rule for f in grid.values()), key=_rule_rank(rules)),
+        known=known,
+        unknown=unknown,
+        confidence=_lowest_confidence(rules, used),
+        used=used,
     )
+
+
+_CLASS_ORDER: Final = ("POOR", "NEAR_POOR", "MIDDLE", "NOT_POOR")
+
+
+def _income_positions(tests: Sequence[Test]) -> list[int]:
+    """Return income positions consistent with the tests; position p means ≤ line j iff j ≥ p."""
+    return [
+        p
+        for p in range(len(tests) + 1)
+        if all(value is None or value == (j >= p) for j, (value, _) in enumerate(tests))
+    ]
+
+
+def _fire(rules: Ruleset, position: int, d: int) -> _Fired:
+    """Walk the rules for one scenario and return the first that holds."""
+    used: list[str] = []
     for rule in rules.rules:
-        holds = _rule_holds(rule, rules, income, area, out, findings)
-        if holds is not False:
-            _add_possible(out, rule.klass)
-        if holds is True:
-            out.deciding = rule
-            break
-    else:
-        _note_rule(out, rules.default_rule)
-        _add_possible(out, rules.default_rule.klass)
-        out.deciding = rules.default_rule
-    if len(out.possible) == 1:
-        out.klass = out.possible[0]
-        out.missing = []
-    out.confidence = min(out.confidences, key=_RANK.__getitem__, default="confirmed")
-    return out
+        used.append(f"class:{rule.id}")
+        if rule.income_at_most is not None:
+            used.append(f"line:{rule.income_at_most}")
+            if rules.class_lines.index(rule.income_at_most) < position:
+                continue
+        if rule.deprivations_at_least is not None:
+            used.append("cutoff")
+            if d < rule.deprivations_at_least:
+                continue
+        return _Fired(rule, tuple(used))
+    used.append(f"class:{rules.default_rule.id}")
+    return _Fired(rules.default_rule, tuple(used))
 
 
-def _add_possible(out: _Outcome, klass: str) -> None:
-    if klass not in out.possible:
-        out.possible.append(klass)
+def _varies(grid: Mapping[tuple[int, int], _Fired], *, by_income: bool) -> bool:
+    """Return whether the class changes along one axis (income position or deprivations)."""
+    seen: dict[int, str] = {}
+    for (p, d), fired in grid.items():
+        key = d if by_income else p
+        if seen.setdefault(key, fired.rule.klass) != fired.rule.klass:
+            return True
+    return False
 
 
-def _note_rule(out: _Outcome, rule: ClassRule) -> None:
-    out.used.append(f"class:{rule.id}")
-    out.confidences.append(rule.confidence)
+def _rule_rank(rules: Ruleset) -> Callable[[ClassRule], int]:
+    order = {rule.id: index for index, rule in enumerate((*rules.rules, rules.default_rule))}
+    return lambda rule: order[rule.id]
 
 
-def _rule_holds(
-    rule: ClassRule,
-    rules: Ruleset,
-    income: IncomeResult,
-    area: str | None,
-    out: _Outcome,
-    findings: Sequence[Finding],
-) -> bool | None:
-    """Return whether the rule holds (three-valued), recording the rules and facts it used."""
-    _note_rule(out, rule)
-    result: Test = (True, ())
-    if rule.income_at_most is not None:
-        line = rules.lines[rule.income_at_most]
-        out.used.append(f"line:{line.name}")
-        out.confidences.append(line.confidence)
-        result = at_most(income, rules, line.name, area)
-    if rule.deprivations_at_least is not None and result[0] is not False:
-        _note_indicators(out, rules.indicators, findings)
-        result = _and(result, _deprivations_at_least(out, rule.deprivations_at_least))
-    if result[0] is None:
-        out.missing.extend(result[1])
-    return result[0]
-
-
-def _note_indicators(
-    out: _Outcome, indicators: Sequence[Indicator], findings: Sequence[Finding]
-) -> None:
-    if "cutoff" in out.used:
-        return
-    out.used.append("cutoff")
-    for indicator in indicators:
-        out.used.append(f"indicator:{indicator.code}")
-        out.confidences.append(indicator.confidence)
-
-
-def _deprivations_at_least(out: _Outcome, needed: int) -> Test:
-    if out.known >= needed:
-        return True, ()
-    if out.known + out.unknown < needed:
-        return False, ()
-    return None, out.unknown_missing
+def _lowest_confidence(rules: Ruleset, used: Sequence[str]) -> str:
+    """Return the lowest confidence among the rules, lines and indicators a decision used."""
+    rule_by_id = {rule.id: rule for rule in (*rules.rules, rules.default_rule)}
+    levels: list[str] = []
+    for item in used:
+        kind, _, name = item.partition(":")
+        if kind == "class":
+            levels.append(rule_by_id[name].confidence)
+        elif kind == "line":
+            levels.append(rules.lines[name].confidence)
+        else:
+            levels.append(rules.cutoff_confidence)
+            levels.extend(indicator.confidence for indicator in rules.indicators)
+    return min(levels, key=_RANK.__getitem__, default="confirmed")
 
 
 def _and(a: Test, b: Test) -> Test:
+    """Three-valued AND of evaluated tests, keeping the missing facts of unknown parts."""
     if a[0] is False or b[0] is False:
         return False, ()
     if a[0] is None or b[0] is None:
@@ -307,4 +330,12 @@ def _class_outside(out: _Outcome, excluded: frozenset[str]) -> Test:
         return False, ()
     if not any(inside):
         return True, ()
-    return None, tuple(dict.fromkeys(out.missing))
+    return None, out.missing
+
+
+def _expand_used(rules: Ruleset, used: Sequence[str]) -> tuple[str, ...]:
+    """List the rules used, with the indicators spelled out when the cut-off was consulted."""
+    out = list(used)
+    if "cutoff" in used:
+        out.extend(f"indicator:{indicator.code}" for indicator in rules.indicators)
+    return tuple(out)

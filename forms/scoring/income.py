@@ -200,12 +200,18 @@ def at_most(income: IncomeResult, ruleset: Ruleset, line_name: str, area_type: s
     if income.method is None:
         return None, income.missing
     if income.method == "declared":
-        if area_type is None:
-            return None, ("area_type",)
         per_person = income.per_person
         if per_person is None:  # invariant: establish_income sets it for declared income
             raise RuntimeError("declared income without per_person")
-        return per_person <= ruleset.lines[line_name].for_area(area_type), ("income",)
+        line = ruleset.lines[line_name]
+        if area_type is not None:
+            return per_person <= line.for_area(area_type), ("income",)
+        # Without the area type the answer is still known when both area lines agree.
+        if per_person <= min(line.rural, line.urban):
+            return True, ("income",)
+        if per_person > max(line.rural, line.urban):
+            return False, ("income",)
+        return None, ("area_type",)
     return _proxy_at_most(income, ruleset, line_name)
 
 

@@ -48,15 +48,20 @@ class WorkingAge:
 
     def _upper(self, year: int, member: Member, age: Age, prefix: str) -> Test:
         if member.sex is None:
-            limits = [table[year] for table in self.retirement_months.values()]
+            limits = [_clamped(table, year) for table in self.retirement_months.values()]
             value = age.months_below(min(limits))
             if value is None or value != age.months_below(max(limits)):
                 return None, (f"{prefix}.sex",)
             return value, (age.evidence,)
-        value = age.months_below(self.retirement_months[member.sex][year])
+        value = age.months_below(_clamped(self.retirement_months[member.sex], year))
         if value is None:
             return None, (age.missing,)
         return value, (age.evidence, f"{prefix}.sex")
+
+
+def _clamped(table: Mapping[int, int], year: int) -> int:
+    """Return the table's value for ``year``, using the first or last year outside its range."""
+    return table[min(max(year, min(table)), max(table))]
 
 
 @dataclass(slots=True)

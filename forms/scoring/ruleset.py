@@ -101,7 +101,11 @@ class Ruleset:
     reference_month: int
     reference_day: int
     lines: Mapping[str, Line]
+    # Lines named by the classification rules, lowest first (same order in both area types).
+    class_lines: tuple[str, ...]
     cutoff: int
+    cutoff_source: str
+    cutoff_confidence: str
     rules: tuple[ClassRule, ...]
     default_rule: ClassRule
     indicators: tuple[Indicator, ...]
@@ -185,13 +189,25 @@ def _compile(d: Mapping[str, Any]) -> Ruleset:
         reference_month=int(d["reference_date"]["month"]),
         reference_day=int(d["reference_date"]["day"]),
         lines=lines,
+        class_lines=_ordered_lines(lines, rules),
         cutoff=cutoff,
+        cutoff_source=d["deprivation_cutoff"]["source"],
+        cutoff_confidence=_confidence(d["deprivation_cutoff"]["confidence"]),
         rules=rules,
         default_rule=_rule(d["default_class"], cutoff, values),
         indicators=indicators,
         working_age=working_age,
         low_income_worker=_low_income(d.get("low_income_worker")),
     )
+
+
+def _ordered_lines(lines: Mapping[str, Line], rules: tuple[ClassRule, ...]) -> tuple[str, ...]:
+    """Order the rule lines by amount; the engine relies on one order for both area types."""
+    names = list(dict.fromkeys(r.income_at_most for r in rules if r.income_at_most is not None))
+    by_rural = sorted(names, key=lambda n: lines[n].rural)
+    if by_rural != sorted(names, key=lambda n: lines[n].urban):
+        raise ValueError("income lines are ordered differently for rural and urban areas")
+    return tuple(by_rural)
 
 
 def money(amount: int, lang: str) -> str:
