@@ -49,7 +49,17 @@ _KEYS_BY_TYPE: Final[dict[str, frozenset[str]]] = {
     | {"questions", "min_count", "max_count", "constraint", "constraint_message"},
 }
 _FORM_KEYS: Final = frozenset(
-    {"id", "version", "title", "description", "provisional", "source", "choice_lists", "sections"}
+    {
+        "id",
+        "version",
+        "title",
+        "description",
+        "provisional",
+        "source",
+        "choice_lists",
+        "sections",
+        "checksum",
+    }
 )
 _SECTION_KEYS: Final = frozenset({"id", "type", "label", "hint", "relevant", "questions"})
 _CHOICE_KEYS: Final = frozenset({"value", "label", "fact", "provisional"})
@@ -421,7 +431,15 @@ def load_form(data: object) -> FormDefinition:
     )
     _check_choice_lists_used(form)
     _check_label_references(form, outline)
-    return replace(form, checksum=checksum_of(form))
+    return replace(form, checksum=_checksum(root, checksum_of(form)))
+
+
+def _checksum(root: Mapping[str, object], computed: str) -> str:
+    """A definition may state its checksum (form_to_dict does); it must then be right."""
+    stated = root.get("checksum", computed)
+    if stated != computed:
+        raise _fail("checksum", "checksum", f"stated {stated!r}, computed {computed!r}")
+    return computed
 
 
 _LABEL_REF_RE: Final = re.compile(r"\$\{(\.?)([A-Za-z_][A-Za-z0-9_]*)\}")

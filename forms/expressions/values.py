@@ -62,7 +62,9 @@ def check_integer(value: int) -> int:
 
 def check_decimal(value: Decimal) -> Decimal:
     """Refuse decimals with more significant digits than an exact port must carry."""
-    if len(value.normalize().as_tuple().digits) > MAX_DECIMAL_DIGITS:
+    # Count without normalize(): it would round to the ambient 28-digit context first.
+    significant = "".join(map(str, value.as_tuple().digits)).strip("0")
+    if len(significant) > MAX_DECIMAL_DIGITS:
         raise ExpressionError("overflow", f"decimal result has over {MAX_DECIMAL_DIGITS} digits")
     return value
 
