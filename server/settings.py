@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "server.common",
     "server.accounts",
     "server.registry",
+    "server.surveys",
     "server.webapp",
 ]
 

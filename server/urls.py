@@ -12,6 +12,7 @@ admin.site.index_title = _("Household poverty review")
 api_v1 = [
     path("", include("server.accounts.urls")),
     path("", include("server.registry.urls")),
+    path("", include("server.surveys.urls")),
 ]
 
 urlpatterns = [

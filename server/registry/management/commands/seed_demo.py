@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from server.registry.demo import DEMO_PASSWORD, seed_demo
 from server.registry.models import Household, Unit
+from server.surveys.services import publish_shipped_forms
 
 
 class Command(BaseCommand):
@@ -12,6 +13,10 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        forms_report = publish_shipped_forms()
+        self.stdout.write(
+            f"forms published={len(forms_report.published)} unchanged={len(forms_report.unchanged)}"
+        )
         logins = seed_demo()
         self.stdout.write(f"units={Unit.objects.count()} households={Household.objects.count()}")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
