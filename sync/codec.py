@@ -9,6 +9,7 @@ inside an item only rejects that item, so one bad item never blocks a phone's ou
 from __future__ import annotations
 
 import enum
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 from uuid import UUID
@@ -31,6 +32,7 @@ from sync.messages import (
     PushItem,
     PushResult,
 )
+from sync.schema import build_schema
 from sync.version import MIN_SUPPORTED_CLIENT_PROTOCOL, PROTOCOL_VERSION
 
 MAX_ID_LENGTH = 100
@@ -214,6 +216,47 @@ def check_json_value(value: object, path: str, issues: list[Issue], depth: int =
             check_json_value(element, _join(path, str(key)), issues, depth + 1)
     elif value is not None and not isinstance(value, bool | str):
         issues.append(issue(path, "wrong_type", expected="JSON value"))
+
+
+# --- raw bodies --------------------------------------------------------------------
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """Build an object, refusing repeated keys: parsers disagree on which one wins."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def parse_json(raw: bytes) -> object:
+    """Parse a request body strictly: UTF-8, no NaN/Infinity, no repeated keys.
+
+    Raises DecodeError (400). Use it on the raw body instead of a framework parser,
+    so the server hashes exactly what the phone meant.
+    """
+    try:
+        return json.loads(
+            raw.decode("utf-8"),
+            object_pairs_hook=_unique_object,
+            parse_constant=_refuse_constant,
+        )
+    except _DuplicateKey as error:
+        raise DecodeError([issue(error.key, "duplicate_key")]) from None
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise DecodeError([issue("", "invalid_json")]) from None
 
 
 # --- push request ------------------------------------------------------------------
@@ -547,8 +590,6 @@ def encode_error(error: SyncError) -> dict[str, JsonValue]:
 
 def json_schema() -> dict[str, JsonValue]:
     """Return the JSON Schema of every wire message; committed as sync/schema/."""
-    from sync.schema import build_schema
-
     return build_schema(
         protocol_version=PROTOCOL_VERSION,
         min_client=MIN_SUPPORTED_CLIENT_PROTOCOL,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from uuid import UUID
 
-from sync import cursor, rules
+from sync import codec, cursor, rules
 from sync.errors import Issue, issue
 from sync.messages import (
     Change,
@@ -25,7 +25,7 @@ from sync.messages import (
     PushResult,
 )
 from sync.ports import PullStore, PushStore
-from sync.version import PROTOCOL_VERSION
+from sync.version import PROTOCOL_VERSION, check_client_protocol
 
 
 class _Rejected(Exception):
@@ -34,6 +34,22 @@ class _Rejected(Exception):
     def __init__(self, issues: Sequence[Issue]) -> None:
         super().__init__(issues)
         self.issues = tuple(issues)
+
+
+def handle_push(raw: bytes, *, protocol_header: str | None, store: PushStore) -> PushResult:
+    """Run a whole push request: size, version, strict parse, decode, apply.
+
+    This is all a push view does between authentication and encoding the answer.
+    Raises BatchTooLarge (413), ProtocolTooOld (426) or DecodeError (400); the view
+    should also check Content-Length with rules.check_batch_bytes before reading.
+    """
+    rules.check_batch_bytes(len(raw))
+    check_client_protocol(protocol_header)
+    body = codec.parse_json(raw)
+    declared = body.get("protocol") if isinstance(body, dict) else None
+    if isinstance(declared, int) and not isinstance(declared, bool):
+        check_client_protocol(protocol_header, declared)
+    return apply_push(codec.decode_push(body), store=store)
 
 
 def apply_push(batch: PushBatch, *, store: PushStore) -> PushResult:
@@ -156,6 +172,18 @@ def _stale(index: int, item: PushItem, current: int, store: PushStore) -> ItemOu
         conflict_reason=ConflictReason.STALE_BASE_REVISION,
         missing_attachments=tuple(store.missing_attachments(item.client_uuid)),
     )
+
+
+def handle_pull(
+    cursor_text: str | None,
+    limit_text: str | None,
+    *,
+    protocol_header: str | None,
+    store: PullStore,
+) -> PullPage:
+    """Run a whole pull request: version check, then build_pull."""
+    check_client_protocol(protocol_header)
+    return build_pull(cursor_text, limit_text, store=store)
 
 
 def build_pull(cursor_text: str | None, limit_text: str | None, *, store: PullStore) -> PullPage:

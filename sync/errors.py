@@ -14,6 +14,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "required": ("Thiếu trường bắt buộc.", "This field is required."),
     "wrong_type": ("Sai kiểu dữ liệu: cần {expected}.", "Wrong type: expected {expected}."),
     "unknown_field": ("Trường không được hỗ trợ.", "Unknown field."),
+    "invalid_json": (
+        "Nội dung không phải JSON hợp lệ (UTF-8).",
+        "The body is not valid UTF-8 JSON.",
+    ),
+    "duplicate_key": (
+        "Khóa bị lặp lại trong cùng một đối tượng.",
+        "A key is repeated in one object.",
+    ),
     "not_allowed": (
         "Trường này không dùng cho loại mục {kind}.",
         "This field is not allowed for items of kind {kind}.",

@@ -129,6 +129,22 @@ class Outbox:
                 )
         return True
 
+    def requeue(self, item: PushItem, files: Mapping[str, Path]) -> None:
+        """Replace a rejected item by its corrected version under the same UUID.
+
+        Safe because a rejected item leaves nothing on the server. Conflicts are not
+        requeued: an edit made after a conflict is a new item with a new UUID.
+        """
+        with self._tx() as db:
+            row = db.execute(
+                "SELECT state FROM items WHERE client_uuid=?", (str(item.client_uuid),)
+            ).fetchone()
+            if row is None or row[0] != "rejected":
+                raise OutboxError(f"item {item.client_uuid} is not rejected")
+            db.execute("DELETE FROM attachments WHERE item_uuid=?", (str(item.client_uuid),))
+            db.execute("DELETE FROM items WHERE client_uuid=?", (str(item.client_uuid),))
+        self.enqueue(item, files)
+
     # --- push ----------------------------------------------------------------------
 
     def claim_batch(

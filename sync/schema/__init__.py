@@ -57,6 +57,15 @@ def _defs(kind_fields: dict[str, dict[str, str]]) -> dict[str, Any]:
     nullable_int = {"type": ["integer", "null"]}
     return {
         "Uuid": uuid,
+        "PayloadValue": {
+            "description": "Any JSON value except non-integer numbers (decimals go as strings).",
+            "anyOf": [
+                {"type": ["null", "boolean", "string"]},
+                {"type": "integer", "minimum": -(2**53 - 1), "maximum": 2**53 - 1},
+                {"type": "array", "items": _ref("PayloadValue")},
+                {"type": "object", "additionalProperties": _ref("PayloadValue")},
+            ],
+        },
         "Sha256": {"type": "string", "pattern": SHA256_PATTERN},
         "Issue": _obj(
             {k: {"type": "string"} for k in ("path", "code", "message_vi", "message_en")},
@@ -76,7 +85,7 @@ def _defs(kind_fields: dict[str, dict[str, str]]) -> dict[str, Any]:
                 {
                     "client_uuid": _ref("Uuid"),
                     "kind": {"enum": list(kind_fields)},
-                    "payload": {"type": "object"},
+                    "payload": {"type": "object", "additionalProperties": _ref("PayloadValue")},
                     "payload_sha256": _ref("Sha256"),
                     "attachments": {
                         "type": "array",

@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 from uuid import UUID
 
-from sync import codec, engine, rules, uploads
+from sync import codec, engine, uploads
 from sync.client.transport import Response, TransportError
 from sync.errors import SyncError
 from sync.version import PROTOCOL_HEADER, check_client_protocol
@@ -45,7 +45,6 @@ class FakeServer:
         if lowered.get("authorization") != f"Token {TOKEN}":
             return _json(401, {"detail": "Invalid token."})
         try:
-            check_client_protocol(lowered.get(PROTOCOL_HEADER.lower()))
             return self._route(method, target, lowered, body)
         except SyncError as error:
             return _json(error.http_status, codec.encode_error(error))
@@ -53,22 +52,20 @@ class FakeServer:
     def _route(self, method: str, target: str, headers: Mapping[str, str], body: bytes) -> Response:
         url = urlsplit(target)
         parts = url.path.strip("/").split("/")
+        version = headers.get(PROTOCOL_HEADER.lower())
         if method == "POST" and url.path == "/api/v1/sync/push":
-            return self._push(headers, body)
+            result = engine.handle_push(body, protocol_header=version, store=self.store)
+            return _json(200, codec.encode_push_result(result))
         if method == "GET" and url.path == "/api/v1/sync/pull":
             query = {k: v[0] for k, v in parse_qs(url.query).items()}
-            page = engine.build_pull(query.get("cursor"), query.get("limit"), store=self.store)
+            page = engine.handle_pull(
+                query.get("cursor"), query.get("limit"), protocol_header=version, store=self.store
+            )
             return _json(200, codec.encode_pull_page(page))
+        check_client_protocol(version)
         if parts[:4] == ["api", "v1", "sync", "attachments"] and len(parts) == 6:
             return self._attachment(method, UUID(parts[4]), unquote(parts[5]), headers, body)
         return _json(404, {"detail": "Not found."})
-
-    def _push(self, headers: Mapping[str, str], body: bytes) -> Response:
-        rules.check_batch_bytes(len(body))
-        data = json.loads(body)
-        check_client_protocol(headers.get(PROTOCOL_HEADER.lower()), data.get("protocol"))
-        batch = codec.decode_push(data)
-        return _json(200, codec.encode_push_result(engine.apply_push(batch, store=self.store)))
 
     def _attachment(
         self, method: str, item: UUID, name: str, headers: Mapping[str, str], body: bytes

@@ -314,3 +314,21 @@ def test_http_transport_reports_unreachable_server_as_transport_error() -> None:
         dead = url
     with pytest.raises(TransportError):
         HttpTransport(dead, timeout=2).request("GET", "/", headers={})
+
+
+def test_rejected_item_can_be_corrected_under_the_same_uuid(tmp_path: Path) -> None:
+    server = FakeServer()
+    client = make_client(FakeTransport(server), tmp_path / "o.db")
+    client.outbox.enqueue(submission(payload={"thu_nhap": "1"}), {})
+    client.push()
+    client.outbox.requeue(submission(), {})
+    report = client.push()
+    assert report.outcomes == {"accepted": 1}
+    assert server.store.submissions == {SUBMISSION: dict(submission().payload)}
+
+
+def test_only_rejected_items_can_be_requeued(tmp_path: Path) -> None:
+    outbox = Outbox(tmp_path / "o.db")
+    outbox.enqueue(submission(), {})
+    with pytest.raises(OutboxError):
+        outbox.requeue(submission(), {})

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from uuid import UUID
 
 import pytest
 
-from sync import codec, cursor, engine
-from sync.errors import DecodeError
+from sync import codec, cursor, engine, rules
+from sync.errors import BatchTooLarge, DecodeError, SyncError
 from sync.messages import (
     Change,
     ChangeKind,
@@ -27,6 +28,7 @@ from tests.sync.builders import (
     household,
     household_edit,
     submission,
+    wire,
 )
 from tests.sync.fakes import FakeSyncStore
 
@@ -198,3 +200,46 @@ def test_pull_page_encodes_to_the_documented_shape() -> None:
         "has_more": False,
         "reset": False,
     }
+
+
+def test_handle_push_runs_the_whole_request_from_raw_bytes() -> None:
+    raw = json.dumps(wire(household())).encode()
+    result = engine.handle_push(raw, protocol_header="1", store=FakeSyncStore())
+    assert result.items == (ItemOutcome(0, HOUSEHOLD, Outcome.ACCEPTED, revision=1),)
+
+
+@pytest.mark.parametrize(
+    ("raw", "header", "error", "path", "code"),
+    [
+        (b"{", "1", DecodeError, "", "invalid_json"),
+        (b"\xff", "1", DecodeError, "", "invalid_json"),
+        (b'{"protocol":1,"protocol":1,"items":[]}', "1", DecodeError, "protocol", "duplicate_key"),
+        (b'{"protocol":1,"items":[{"x":NaN}]}', "1", DecodeError, "", "invalid_json"),
+        (b'{"protocol":2,"items":[]}', "1", DecodeError, "protocol", "protocol_mismatch"),
+        (
+            b'{"protocol":1,"items":[]}',
+            None,
+            DecodeError,
+            "X-ChungTay-Protocol",
+            "protocol_missing",
+        ),
+        (b" " * (rules.MAX_BATCH_BYTES + 1), "1", BatchTooLarge, "", "batch_too_large"),
+    ],
+)
+def test_handle_push_refuses_the_whole_request(
+    raw: bytes, header: str | None, error: type[SyncError], path: str, code: str
+) -> None:
+    store = FakeSyncStore()
+    with pytest.raises(error) as caught:
+        engine.handle_push(raw, protocol_header=header, store=store)
+    assert [(i.path, i.code) for i in caught.value.issues] == [(path, code)]
+    assert store.receipts == {}
+
+
+def test_duplicate_after_photo_upload_lists_no_missing_attachments() -> None:
+    store = FakeSyncStore()
+    item = submission(attachments=(PHOTO_REF,))
+    push(store, item)
+    store.complete_blobs.add((SUBMISSION, "roof.jpg"))
+    [outcome] = push(store, item)
+    assert outcome == ItemOutcome(0, SUBMISSION, Outcome.DUPLICATE)

@@ -40,3 +40,9 @@ def test_encoded_push_response_satisfies_the_schema() -> None:
     batch = PushBatch(1, (household(), household_edit(5, {"a": 1}), submission(payload={})))
     result = engine.apply_push(batch, store=FakeSyncStore())
     _validator("PushResponse").validate(codec.encode_push_result(result))  # type: ignore[attr-defined]
+
+
+def test_schema_refuses_a_float_inside_a_payload() -> None:
+    body = wire(household())
+    body["items"][0]["payload"]["so_nguoi"] = [1, {"tien": 1.5}]
+    assert not _validator("PushRequest").is_valid(body)  # type: ignore[attr-defined]
