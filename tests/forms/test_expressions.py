@@ -44,19 +44,25 @@ def test_tokenizer_reports_the_offset_of_a_bad_character() -> None:
 
 def test_parser_builds_precedence_into_the_tree() -> None:
     node = parse("not ${a} + 1 * 2 > 3 or true")
-    assert isinstance(node, Binary) and node.op == "or"
-    assert isinstance(node.left, Unary) and node.left.op == "not"
+    assert isinstance(node, Binary)
+    assert node.op == "or"
+    assert isinstance(node.left, Unary)
+    assert node.left.op == "not"
     comparison = node.left.operand
-    assert isinstance(comparison, Binary) and comparison.op == ">"
-    assert isinstance(comparison.left, Binary) and comparison.left.op == "+"
+    assert isinstance(comparison, Binary)
+    assert comparison.op == ">"
+    assert isinstance(comparison.left, Binary)
+    assert comparison.left.op == "+"
 
 
 def test_parser_reads_calls_with_item_references() -> None:
     node = parse("count(${members}, ${.age} >= 60)")
-    assert isinstance(node, Call) and node.name == "count"
+    assert isinstance(node, Call)
+    assert node.name == "count"
     assert node.args[0] == Ref("members", 6)
     inner = node.args[1]
-    assert isinstance(inner, Binary) and inner.left == ItemRef("age", 18)
+    assert isinstance(inner, Binary)
+    assert inner.left == ItemRef("age", 18)
 
 
 def test_number_literals_keep_integer_and_decimal_apart() -> None:
