@@ -9,13 +9,19 @@ inside an item only rejects that item, so one bad item never blocks a phone's ou
 from __future__ import annotations
 
 import enum
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
-from uuid import UUID
 
 from sync import rules
-from sync.errors import DecodeError, Issue, SyncError, issue
+from sync.errors import DecodeError, Issue, SyncError
+from sync.fields import (
+    MAX_SAFE_INTEGER,
+    MISSING,
+    FieldReader,
+    check_json_value,
+    join_path,
+    object_reader,
+)
 from sync.messages import (
     AttachmentRef,
     Change,
@@ -34,11 +40,6 @@ from sync.messages import (
 )
 from sync.schema import build_schema
 from sync.version import MIN_SUPPORTED_CLIENT_PROTOCOL, PROTOCOL_VERSION
-
-MAX_ID_LENGTH = 100
-MAX_PAYLOAD_DEPTH = 32
-MAX_SAFE_INTEGER = 2**53 - 1
-"""Largest integer every JSON parser (JavaScript included) reads exactly."""
 
 
 class Presence(enum.Enum):
@@ -82,183 +83,6 @@ KIND_FIELDS: dict[ItemKind, dict[str, Presence]] = {
 _ITEM_FIELDS = {"client_uuid", "kind", "payload", "payload_sha256", "attachments"} | set(
     KIND_FIELDS[ItemKind.SUBMISSION]
 )
-_MISSING = object()
-
-
-def _join(path: str, key: str | int) -> str:
-    if isinstance(key, int):
-        return f"{path}[{key}]"
-    return f"{path}.{key}" if path else key
-
-
-class _Reader:
-    """Read typed fields of one JSON object, appending an Issue for every fault."""
-
-    def __init__(self, data: Mapping[str, Any], path: str, issues: list[Issue]) -> None:
-        self.data, self.path, self.issues = data, path, issues
-
-    def refuse_unknown(self, allowed: set[str]) -> None:
-        for key in sorted(set(self.data) - allowed):
-            self.issues.append(issue(_join(self.path, key), "unknown_field"))
-
-    def raw(self, key: str, *, required: bool = True) -> object:
-        if key not in self.data:
-            if required:
-                self.issues.append(issue(_join(self.path, key), "required"))
-            return _MISSING
-        return self.data[key]
-
-    def fail(self, key: str, code: str, **params: object) -> None:
-        self.issues.append(issue(_join(self.path, key), code, **params))
-
-    def string(
-        self, key: str, *, max_length: int = MAX_ID_LENGTH, required: bool = True
-    ) -> str | None:
-        value = self.raw(key, required=required)
-        if value is _MISSING:
-            return None
-        if not isinstance(value, str) or value == "":
-            self.fail(key, "wrong_type", expected="non-empty string")
-            return None
-        if len(value) > max_length:
-            self.fail(key, "too_long", limit=max_length)
-            return None
-        return value
-
-    def integer(self, key: str, *, low: int, high: int, required: bool = True) -> int | None:
-        value = self.raw(key, required=required)
-        if value is _MISSING:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(key, "wrong_type", expected="integer")
-            return None
-        if not low <= value <= high:
-            self.fail(key, "out_of_range", low=low, high=high)
-            return None
-        return value
-
-    def uuid(self, key: str, *, required: bool = True) -> UUID | None:
-        value = self.string(key, max_length=36, required=required)
-        parsed = None if value is None else _parse_uuid(value)
-        if value is not None and parsed is None:
-            self.fail(key, "invalid_uuid")
-        return parsed
-
-    def sha256(self, key: str) -> str | None:
-        value = self.string(key, max_length=64)
-        if value is not None and not rules.is_sha256(value):
-            self.fail(key, "invalid_sha256")
-            return None
-        return value
-
-    def choice(self, key: str, enum_type: type[enum.StrEnum]) -> Any:
-        value = self.string(key, max_length=40)
-        if value is None:
-            return None
-        try:
-            return enum_type(value)
-        except ValueError:
-            self.fail(key, "invalid_choice", choices=", ".join(m.value for m in enum_type))
-            return None
-
-    def array(self, key: str, *, required: bool = True) -> list[Any] | None:
-        value = self.raw(key, required=required)
-        if value is _MISSING:
-            return None
-        if not isinstance(value, list):
-            self.fail(key, "wrong_type", expected="array")
-            return None
-        return value
-
-    def child(self, key: str | int, value: object) -> _Reader | None:
-        """Return a reader for a nested object, or None after recording wrong_type."""
-        path = _join(self.path, key)
-        if not isinstance(value, dict):
-            self.issues.append(issue(path, "wrong_type", expected="object"))
-            return None
-        return _Reader(value, path, self.issues)
-
-
-def _parse_uuid(text: str) -> UUID | None:
-    """Accept only the canonical 36-character hyphenated form, any case."""
-    if len(text) != 36:
-        return None
-    try:
-        return UUID(text)
-    except ValueError:
-        return None
-
-
-def _reader(data: object, path: str, issues: list[Issue]) -> _Reader | None:
-    if not isinstance(data, dict):
-        issues.append(issue(path, "wrong_type", expected="object"))
-        return None
-    return _Reader(data, path, issues)
-
-
-# --- payloads ---------------------------------------------------------------------
-
-
-def check_json_value(value: object, path: str, issues: list[Issue], depth: int = 0) -> None:
-    """Record every float, unsafe integer or over-deep nesting inside a payload."""
-    if depth > MAX_PAYLOAD_DEPTH:
-        issues.append(issue(path, "out_of_range", low=0, high=MAX_PAYLOAD_DEPTH))
-    elif isinstance(value, float):
-        issues.append(issue(path, "float_not_allowed"))
-    elif isinstance(value, int) and not isinstance(value, bool):
-        if abs(value) > MAX_SAFE_INTEGER:
-            issues.append(issue(path, "out_of_range", low=-MAX_SAFE_INTEGER, high=MAX_SAFE_INTEGER))
-    elif isinstance(value, list):
-        for i, element in enumerate(value):
-            check_json_value(element, _join(path, i), issues, depth + 1)
-    elif isinstance(value, dict):
-        for key, element in value.items():
-            check_json_value(element, _join(path, str(key)), issues, depth + 1)
-    elif value is not None and not isinstance(value, bool | str):
-        issues.append(issue(path, "wrong_type", expected="JSON value"))
-
-
-# --- raw bodies --------------------------------------------------------------------
-
-
-class _DuplicateKey(ValueError):
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
-
-
-def _unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """Build an object, refusing repeated keys: parsers disagree on which one wins."""
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise _DuplicateKey(key)
-        out[key] = value
-    return out
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-def parse_json(raw: bytes) -> object:
-    """Parse a request body strictly: UTF-8, no NaN/Infinity, no repeated keys.
-
-    Raises DecodeError (400). Use it on the raw body instead of a framework parser,
-    so the server hashes exactly what the phone meant.
-    """
-    try:
-        return json.loads(
-            raw.decode("utf-8"),
-            object_pairs_hook=_unique_object,
-            parse_constant=_refuse_constant,
-        )
-    except _DuplicateKey as error:
-        raise DecodeError([issue(error.key, "duplicate_key")]) from None
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        raise DecodeError([issue("", "invalid_json")]) from None
-
-
 # --- push request ------------------------------------------------------------------
 
 
@@ -270,7 +94,7 @@ def decode_push(data: object) -> PushBatch:
     come back as InvalidItem entries in their batch position.
     """
     issues: list[Issue] = []
-    root = _reader(data, "", issues)
+    root = object_reader(data, "", issues)
     if root is None:
         raise DecodeError(issues)
     root.refuse_unknown({"protocol", "items"})
@@ -287,8 +111,8 @@ def decode_push(data: object) -> PushBatch:
 
 def _decode_entry(index: int, raw: object, envelope: list[Issue]) -> PushItem | InvalidItem | None:
     """Decode one item; envelope faults go to `envelope`, the rest into an InvalidItem."""
-    path = _join("items", index)
-    item = _reader(raw, path, envelope)
+    path = join_path("items", index)
+    item = object_reader(raw, path, envelope)
     if item is None:
         return None
     client_uuid = item.uuid("client_uuid")
@@ -303,7 +127,7 @@ def _decode_entry(index: int, raw: object, envelope: list[Issue]) -> PushItem | 
 
 def decode_item(data: Mapping[str, Any], *, path: str, issues: list[Issue]) -> PushItem | None:
     """Decode one item object, or return None after appending its issues."""
-    r = _Reader(data, path, issues)
+    r = FieldReader(data, path, issues)
     r.refuse_unknown(_ITEM_FIELDS)
     client_uuid = r.uuid("client_uuid")
     kind: ItemKind | None = r.choice("kind", ItemKind)
@@ -328,19 +152,19 @@ def decode_item(data: Mapping[str, Any], *, path: str, issues: list[Issue]) -> P
     )
 
 
-def _decode_payload(r: _Reader) -> dict[str, JsonValue] | None:
+def _decode_payload(r: FieldReader) -> dict[str, JsonValue] | None:
     value = r.raw("payload")
-    if value is _MISSING:
+    if value is MISSING:
         return None
     if not isinstance(value, dict):
         r.fail("payload", "wrong_type", expected="object")
         return None
     before = len(r.issues)
-    check_json_value(value, _join(r.path, "payload"), r.issues)
+    check_json_value(value, join_path(r.path, "payload"), r.issues)
     return value if len(r.issues) == before else None
 
 
-def _decode_attachments(r: _Reader) -> tuple[AttachmentRef, ...] | None:
+def _decode_attachments(r: FieldReader) -> tuple[AttachmentRef, ...] | None:
     raw = r.array("attachments", required=False)
     if raw is None:
         return () if "attachments" not in r.data else None
@@ -357,7 +181,7 @@ def _decode_attachments(r: _Reader) -> tuple[AttachmentRef, ...] | None:
     return tuple(ref for ref in refs if ref is not None)
 
 
-def _decode_attachment(r: _Reader, index: int, value: object) -> AttachmentRef | None:
+def _decode_attachment(r: FieldReader, index: int, value: object) -> AttachmentRef | None:
     a = r.child(f"attachments[{index}]", value)
     if a is None:
         return None
@@ -373,7 +197,7 @@ def _decode_attachment(r: _Reader, index: int, value: object) -> AttachmentRef |
     return AttachmentRef(name=name, sha256=sha, size=size)
 
 
-def _decode_kind_fields(r: _Reader, kind: ItemKind) -> dict[str, Any]:
+def _decode_kind_fields(r: FieldReader, kind: ItemKind) -> dict[str, Any]:
     """Read form, household_id, target_id and base_revision as KIND_FIELDS says."""
     presence = KIND_FIELDS[kind]
     for key, rule in presence.items():
@@ -387,21 +211,21 @@ def _decode_kind_fields(r: _Reader, kind: ItemKind) -> dict[str, Any]:
     }
 
 
-def _opt(r: _Reader, key: str, presence: dict[str, Presence], read: Any) -> Any:
+def _opt(r: FieldReader, key: str, presence: dict[str, Presence], read: Any) -> Any:
     if presence[key] is ABS:
         return None
     return read(key, required=presence[key] is REQ)
 
 
-def _opt_revision(r: _Reader, presence: dict[str, Presence]) -> int | None:
+def _opt_revision(r: FieldReader, presence: dict[str, Presence]) -> int | None:
     if presence["base_revision"] is ABS:
         return None
     return r.integer("base_revision", low=1, high=MAX_SAFE_INTEGER)
 
 
-def _decode_form(r: _Reader) -> FormRef | None:
+def _decode_form(r: FieldReader) -> FormRef | None:
     value = r.raw("form")
-    if value is _MISSING:
+    if value is MISSING:
         return None
     f = r.child("form", value)
     if f is None:
@@ -467,18 +291,18 @@ def _encode_outcome(o: ItemOutcome) -> dict[str, JsonValue]:
 def decode_push_result(data: object) -> PushResult:
     """Decode a push response on the client; any fault raises DecodeError."""
     issues: list[Issue] = []
-    root = _reader(data, "", issues)
+    root = object_reader(data, "", issues)
     if root is None:
         raise DecodeError(issues)
     protocol = root.integer("protocol", low=1, high=10_000)
     raw = root.array("items") or []
-    outcomes = [_decode_outcome(root.child(_join("items", i), v)) for i, v in enumerate(raw)]
+    outcomes = [_decode_outcome(root.child(join_path("items", i), v)) for i, v in enumerate(raw)]
     if issues or protocol is None:
         raise DecodeError(issues)
     return PushResult(protocol=protocol, items=tuple(o for o in outcomes if o is not None))
 
 
-def _decode_outcome(r: _Reader | None) -> ItemOutcome | None:
+def _decode_outcome(r: FieldReader | None) -> ItemOutcome | None:
     if r is None:
         return None
     index = r.integer("index", low=0, high=rules.MAX_BATCH_ITEMS)
@@ -536,14 +360,14 @@ def encode_pull_page(page: PullPage) -> dict[str, JsonValue]:
 def decode_pull_page(data: object) -> PullPage:
     """Decode a pull response on the client; any fault raises DecodeError."""
     issues: list[Issue] = []
-    root = _reader(data, "", issues)
+    root = object_reader(data, "", issues)
     if root is None:
         raise DecodeError(issues)
     protocol = root.integer("protocol", low=1, high=10_000)
     cursor = root.string("next_cursor", max_length=200)
     has_more, reset = root.data.get("has_more"), root.data.get("reset", False)
     raw = root.array("changes") or []
-    changes = [_decode_change(root.child(_join("changes", i), v)) for i, v in enumerate(raw)]
+    changes = [_decode_change(root.child(join_path("changes", i), v)) for i, v in enumerate(raw)]
     if not isinstance(has_more, bool) or not isinstance(reset, bool):
         root.fail("has_more", "wrong_type", expected="boolean")
     if issues or protocol is None or cursor is None:
@@ -557,7 +381,7 @@ def decode_pull_page(data: object) -> PullPage:
     )
 
 
-def _decode_change(r: _Reader | None) -> Change | None:
+def _decode_change(r: FieldReader | None) -> Change | None:
     if r is None:
         return None
     seq = r.integer("seq", low=1, high=MAX_SAFE_INTEGER)

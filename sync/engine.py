@@ -12,6 +12,7 @@ from uuid import UUID
 
 from sync import codec, cursor, rules
 from sync.errors import Issue, issue
+from sync.fields import parse_json
 from sync.messages import (
     Change,
     ConflictReason,
@@ -45,7 +46,7 @@ def handle_push(raw: bytes, *, protocol_header: str | None, store: PushStore) ->
     """
     rules.check_batch_bytes(len(raw))
     check_client_protocol(protocol_header)
-    body = codec.parse_json(raw)
+    body = parse_json(raw)
     declared = body.get("protocol") if isinstance(body, dict) else None
     if isinstance(declared, int) and not isinstance(declared, bool):
         check_client_protocol(protocol_header, declared)

@@ -53,8 +53,11 @@ def _kind_rule(kind: str, fields: dict[str, str]) -> dict[str, Any]:
 
 
 def _defs(kind_fields: dict[str, dict[str, str]]) -> dict[str, Any]:
+    return {**_common_defs(), **_push_defs(kind_fields), **_answer_defs()}
+
+
+def _common_defs() -> dict[str, Any]:
     uuid = {"type": "string", "pattern": UUID_PATTERN}
-    nullable_int = {"type": ["integer", "null"]}
     return {
         "Uuid": uuid,
         "PayloadValue": {
@@ -80,6 +83,11 @@ def _defs(kind_fields: dict[str, dict[str, str]]) -> dict[str, Any]:
             ["name", "sha256", "size"],
         ),
         "FormRef": _obj({"id": _string(100), "version": _string(50)}, ["id", "version"]),
+    }
+
+
+def _push_defs(kind_fields: dict[str, dict[str, str]]) -> dict[str, Any]:
+    return {
         "PushItem": {
             **_obj(
                 {
@@ -112,6 +120,12 @@ def _defs(kind_fields: dict[str, dict[str, str]]) -> dict[str, Any]:
             },
             ["protocol", "items"],
         ),
+    }
+
+
+def _answer_defs() -> dict[str, Any]:
+    nullable_int = {"type": ["integer", "null"]}
+    return {
         "ItemOutcome": _obj(
             {
                 "index": {"type": "integer", "minimum": 0},
