@@ -37,7 +37,9 @@ INSTALLED_APPS = [
     "server.common",
     "server.accounts",
     "server.registry",
+    "server.feed",
     "server.surveys",
+    "server.submissions",
     "server.webapp",
 ]
 

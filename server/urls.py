@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("server.accounts.urls")),
     path("", include("server.registry.urls")),
     path("", include("server.surveys.urls")),
+    path("", include("server.submissions.urls")),
 ]
 
 urlpatterns = [

@@ -6,6 +6,7 @@ HOUSEHOLD_EDITORS = frozenset({Role.VOLUNTEER, Role.COMMUNE_OFFICER, Role.PROVIN
 CITIZEN_ID_READERS = frozenset({Role.COMMUNE_OFFICER, Role.PROVINCE_ADMIN})
 UNIT_MANAGERS = frozenset({Role.PROVINCE_ADMIN})
 DEVICE_MANAGERS = frozenset({Role.PROVINCE_ADMIN})
+REVIEWERS = frozenset({Role.COMMUNE_OFFICER, Role.DISTRICT_REVIEWER, Role.PROVINCE_ADMIN})
 
 
 def _has(user: object, roles: frozenset[Role]) -> bool:
@@ -28,3 +29,7 @@ def can_manage_units(user: object) -> bool:
 
 def can_manage_devices(user: object) -> bool:
     return _has(user, DEVICE_MANAGERS)
+
+
+def can_review(user: object) -> bool:
+    return _has(user, REVIEWERS)

@@ -1,10 +1,17 @@
 """URLs of the volunteer app, served under /app/."""
 
-from django.urls import path
-from django.views.generic import TemplateView
+from django.urls import path, re_path
+
+from server.webapp import views
 
 app_name = "webapp"
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="webapp/index.html"), name="shell"),
+    path("", views.shell, name="shell"),
+    path("sw.js", views.service_worker, name="service-worker"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("i18n/<str:language>.js", views.LanguageCatalog.as_view(), name="catalog"),
+    path("forms/", views.form_list, name="form-list"),
+    path("forms/<str:form_id>/<str:version>/", views.form_detail, name="form-detail"),
+    re_path(r"^static/(?P<path>[A-Za-z0-9_./-]+)$", views.asset, name="asset"),
 ]

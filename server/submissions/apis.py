@@ -1,0 +1,147 @@
+"""Assessments of a household, with their full explanation, and the review of submissions."""
+
+from uuid import UUID
+
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from server.accounts.policy import can_review
+from server.api.errors import DomainValidationError, FieldError, PermissionRefused
+from server.api.pagination import StandardPagination
+from server.feed.models import FeedKind
+from server.feed.services import feed_append
+from server.registry.selectors import household_get
+from server.submissions.models import Assessment, ReviewStatus, Submission
+
+
+class AssessmentOutputSerializer(serializers.ModelSerializer):
+    submission = serializers.UUIDField(source="submission_id", allow_null=True)
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "id",
+            "submission",
+            "review_year",
+            "ruleset_id",
+            "ruleset_version",
+            "engine_version",
+            "household_class",
+            "deprivation_count",
+            "income_per_person",
+            "income_method",
+            "confidence",
+            "is_latest",
+            "created_at",
+            "result",
+        ]
+
+
+class HouseholdAssessmentListApi(APIView):
+    @extend_schema(responses=AssessmentOutputSerializer(many=True))
+    def get(self, request: Request, household_id: UUID) -> Response:
+        household = household_get(user=request.user, household_id=household_id)
+        qs = Assessment.objects.filter(household=household).order_by("-created_at", "-id")
+        paginator = StandardPagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(AssessmentOutputSerializer(page, many=True).data)
+
+
+class SubmissionOutputSerializer(serializers.ModelSerializer):
+    form_id = serializers.CharField(source="form_version.form_id")
+    form_version = serializers.CharField(source="form_version.version")
+    household = serializers.UUIDField(source="household_id", allow_null=True)
+
+    class Meta:
+        model = Submission
+        fields = [
+            "id",
+            "household",
+            "form_id",
+            "form_version",
+            "payload_sha256",
+            "attachments",
+            "attachments_complete",
+            "review_status",
+            "review_comment",
+            "reviewed_at",
+            "created_at",
+        ]
+
+
+def submission_get(*, user: object, submission_id: UUID, for_update: bool = False) -> Submission:
+    """A submission is visible exactly when its household is."""
+    from server.registry.models import Household
+
+    visible = Household.objects.visible_to(user).values("pk")
+    qs = Submission.objects.filter(household_id__in=visible).select_related(
+        "form_version", "household__village"
+    )
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    found = qs.filter(pk=submission_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+class HouseholdSubmissionListApi(APIView):
+    @extend_schema(responses=SubmissionOutputSerializer(many=True))
+    def get(self, request: Request, household_id: UUID) -> Response:
+        household = household_get(user=request.user, household_id=household_id)
+        qs = Submission.objects.filter(household=household).select_related("form_version")
+        return Response(SubmissionOutputSerializer(qs, many=True).data)
+
+
+class SubmissionReturnApi(APIView):
+    """Return a submission to the volunteer with a comment; the phone sees it on its next pull."""
+
+    class InputSerializer(serializers.Serializer):
+        comment = serializers.CharField(max_length=2000)
+
+    @extend_schema(request=InputSerializer, responses=SubmissionOutputSerializer)
+    def post(self, request: Request, submission_id: UUID) -> Response:
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            submission = submission_get(
+                user=request.user, submission_id=submission_id, for_update=True
+            )
+            if not can_review(request.user):
+                raise PermissionRefused
+            if submission.review_status != ReviewStatus.PENDING:
+                raise DomainValidationError(
+                    [
+                        FieldError(
+                            "review_status",
+                            "not_pending",
+                            _("Only a submission waiting for review can be returned."),
+                        )
+                    ]
+                )
+            submission.review_status = ReviewStatus.RETURNED
+            submission.review_comment = serializer.validated_data["comment"]
+            submission.reviewed_by = request.user
+            submission.reviewed_at = timezone.now()
+            submission.save(
+                update_fields=[
+                    "review_status",
+                    "review_comment",
+                    "reviewed_by",
+                    "reviewed_at",
+                    "updated_at",
+                ]
+            )
+            feed_append(
+                kind=FeedKind.REVIEW,
+                record_id=submission.pk,
+                scope_path=submission.household.village.path,
+            )
+        return Response(SubmissionOutputSerializer(submission).data)

@@ -1,0 +1,152 @@
+"""Views of the volunteer app: the shell, its assets, the service worker and catalogs.
+
+Every asset lives under /app/ so the service worker (scope /app/) can cache all of them.
+Assets are served with `no-cache` and an ETag: the service worker serves them offline,
+and a changed file is picked up on the next online start.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import mimetypes
+from functools import cache
+from pathlib import Path
+from typing import Final
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import translation
+from django.views.decorators.http import require_GET
+from django.views.i18n import JavaScriptCatalog
+
+import forms
+
+STATIC_DIR: Final = Path(__file__).resolve().parent / "static" / "webapp"
+LANGUAGES: Final = ("vi", "en")
+CONTENT_TYPES: Final = {
+    ".mjs": "text/javascript; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".png": "image/png",
+    ".webmanifest": "application/manifest+json",
+    ".txt": "text/plain; charset=utf-8",
+}
+# Shipped in the precache: everything the app needs to start and survey offline.
+SHELL_SUFFIXES: Final = (".mjs", ".css", ".png", ".webmanifest")
+
+
+def shell_assets() -> list[str]:
+    """URLs (under /app/static/) of the files the service worker precaches."""
+    files = sorted(p for p in STATIC_DIR.rglob("*") if p.suffix in SHELL_SUFFIXES)
+    return [f"/app/static/{p.relative_to(STATIC_DIR).as_posix()}" for p in files]
+
+
+@cache
+def shell_version() -> str:
+    """Hash of every shell file: a new version makes the service worker re-cache."""
+    digest = hashlib.sha256()
+    for path in sorted(STATIC_DIR.rglob("*")):
+        if path.is_file():
+            digest.update(path.as_posix().encode())
+            digest.update(path.read_bytes())
+    for name in ("index.html", "sw.js"):
+        digest.update((Path(__file__).parent / "templates" / "webapp" / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _no_cache(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_GET
+def shell(request: HttpRequest) -> HttpResponse:
+    response = render(request, "webapp/index.html", {"version": shell_version()})
+    return _no_cache(response)
+
+
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    body = render(
+        request,
+        "webapp/sw.js",
+        {
+            "version": shell_version(),
+            "assets": json.dumps(shell_assets() + [f"/app/i18n/{lang}.js" for lang in LANGUAGES]),
+        },
+        content_type="text/javascript; charset=utf-8",
+    )
+    body["Service-Worker-Allowed"] = "/app/"
+    return _no_cache(body)
+
+
+@require_GET
+def asset(request: HttpRequest, path: str) -> HttpResponse:
+    """One file under static/webapp; paths outside it are 404."""
+    target = (STATIC_DIR / path).resolve()
+    if STATIC_DIR not in target.parents or not target.is_file():
+        raise Http404(path)
+    data = target.read_bytes()
+    etag = '"' + hashlib.sha256(data).hexdigest()[:32] + '"'
+    if request.headers.get("If-None-Match") == etag:
+        return _no_cache(HttpResponse(status=304, headers={"ETag": etag}))
+    content_type = CONTENT_TYPES.get(target.suffix) or mimetypes.guess_type(target.name)[0]
+    response = HttpResponse(data, content_type=content_type or "application/octet-stream")
+    response["ETag"] = etag
+    return _no_cache(response)
+
+
+@require_GET
+def manifest(request: HttpRequest) -> HttpResponse:
+    return asset(request, "manifest.webmanifest")
+
+
+class LanguageCatalog(JavaScriptCatalog):
+    """The djangojs catalog of this app in the language named by the URL."""
+
+    domain = "djangojs"
+    packages = ["server.webapp"]
+
+    def get(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        language = str(kwargs.get("language"))
+        if language not in LANGUAGES:
+            raise Http404(language)
+        with translation.override(language):
+            response = super().get(request, *args, **kwargs)
+        return _no_cache(response)
+
+
+# ---- form definitions served from the shipped files -------------------------------------
+# The app prefers GET /api/v1/forms/; these URLs are its fallback while that API is absent.
+
+
+@cache
+def _shipped() -> dict[tuple[str, str], dict[str, object]]:
+    return {(f.id, f.version): forms.form_to_dict(f) for f in forms.iter_shipped_definitions()}
+
+
+@require_GET
+def form_list(request: HttpRequest) -> JsonResponse:
+    rows = [
+        {
+            "id": form_id,
+            "version": version,
+            "checksum": data["checksum"],
+            "title_vi": data["title"]["vi"],  # type: ignore[index]
+            "title_en": data["title"]["en"],  # type: ignore[index]
+            "url": f"/app/forms/{form_id}/{version}/",
+        }
+        for (form_id, version), data in sorted(_shipped().items())
+    ]
+    return JsonResponse(rows, safe=False)
+
+
+@require_GET
+def form_detail(request: HttpRequest, form_id: str, version: str) -> JsonResponse:
+    data = _shipped().get((form_id, version))
+    if data is None:
+        raise Http404(form_id)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    response["ETag"] = f'"{data["checksum"]}"'
+    return response
