@@ -153,6 +153,12 @@ class BatchTooLarge(SyncError):
     http_status = 413
 
 
+class AttachmentTooLarge(SyncError):
+    """An upload body or declared total exceeds MAX_ATTACHMENT_BYTES (HTTP 413)."""
+
+    http_status = 413
+
+
 class ProtocolTooOld(SyncError):
     """The client speaks a protocol below MIN_SUPPORTED_CLIENT_PROTOCOL (HTTP 426)."""
 

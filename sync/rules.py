@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sync.errors import BatchTooLarge, DecodeError, issue
+from sync.errors import AttachmentTooLarge, BatchTooLarge, DecodeError, issue
 from sync.messages import JsonValue, Outcome
 
 MAX_BATCH_ITEMS = 100
@@ -98,6 +98,12 @@ def check_batch_items(count: int) -> None:
     """Raise BatchTooLarge (413) when a batch holds more than MAX_BATCH_ITEMS items."""
     if count > MAX_BATCH_ITEMS:
         raise BatchTooLarge([issue("items", "too_many_items", limit=MAX_BATCH_ITEMS)])
+
+
+def check_upload_bytes(content_length: int | None) -> None:
+    """Raise AttachmentTooLarge (413) before reading a PUT body beyond one attachment."""
+    if content_length is not None and content_length > MAX_ATTACHMENT_BYTES:
+        raise AttachmentTooLarge([issue("", "attachment_too_large", limit=MAX_ATTACHMENT_BYTES)])
 
 
 def clamp_pull_limit(raw: str | None) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sync import cursor, rules, version
-from sync.errors import BatchTooLarge, DecodeError, ProtocolTooOld
+from sync.errors import AttachmentTooLarge, BatchTooLarge, DecodeError, ProtocolTooOld
 from sync.messages import Cursor, Outcome
 from sync.rules import ChunkVerdict, ContentRange
 
@@ -167,3 +167,10 @@ def test_client_below_minimum_gets_426_with_update_message(monkeypatch: pytest.M
     assert caught.value.issues[0].message_en == (
         "The app is too old (protocol 1); update it to one that speaks protocol 2 or newer."
     )
+
+
+def test_upload_body_limit_allows_exactly_one_attachment() -> None:
+    rules.check_upload_bytes(rules.MAX_ATTACHMENT_BYTES)
+    with pytest.raises(AttachmentTooLarge) as caught:
+        rules.check_upload_bytes(rules.MAX_ATTACHMENT_BYTES + 1)
+    assert caught.value.http_status == 413
