@@ -39,6 +39,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Tên tệp không hợp lệ (chữ, số, '.', '_', '-'; tối đa 100 ký tự).",
         "Invalid file name (letters, digits, '.', '_', '-'; at most 100 characters).",
     ),
+    "file_missing": (
+        "Không tìm thấy tệp {name} bên cạnh tệp khảo sát.",
+        "File {name} was not found beside the survey file.",
+    ),
     "duplicate_name": ("Tên tệp đính kèm bị trùng.", "Duplicate attachment name."),
     "float_not_allowed": (
         "Không dùng số thực; hãy gửi số thập phân dưới dạng chuỗi.",

@@ -41,6 +41,13 @@ def load_export(path: Path) -> Export:
         raise DecodeError([issue(path.name, "wrong_type", expected="object")])
     names = raw.get("attachments", [])
     files = {str(name): path.parent / str(name) for name in names}
+    missing = [
+        issue(f"{path.name}.attachments[{i}]", "file_missing", name=name)
+        for i, (name, file) in enumerate(files.items())
+        if not file.is_file()
+    ]
+    if missing:
+        raise DecodeError(missing)
     wire = _wire_item(raw, files)
     problems: list[Issue] = []
     item = codec.decode_item(wire, path=path.name, issues=problems)
