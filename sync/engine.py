@@ -70,7 +70,16 @@ def _apply_entry(index: int, entry: PushItem | InvalidItem, store: PushStore) ->
         with store.atomic():
             return _apply_item(index, entry, store)
     except _Rejected as rejection:
-        return _rejected(index, entry.client_uuid, rejection.issues)
+        return _rejected(index, entry.client_uuid, _within_item(index, rejection.issues))
+
+
+def _within_item(index: int, issues: Sequence[Issue]) -> tuple[Issue, ...]:
+    """Make the store's item-relative paths absolute, like the codec's (items[3].payload.x)."""
+    prefix = f"items[{index}]"
+    return tuple(
+        Issue(f"{prefix}.{i.path}" if i.path else prefix, i.code, i.message_vi, i.message_en)
+        for i in issues
+    )
 
 
 def _rejected(index: int, client_uuid: UUID, issues: Sequence[Issue]) -> ItemOutcome:

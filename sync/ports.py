@@ -64,6 +64,8 @@ class PushStore(Protocol):
     def store_new(self, item: PushItem) -> Sequence[Issue]:
         """Validate and store a new submission, household or member; return issues.
 
+        Issue paths are relative to the item ("payload.ho_ten", "form.version"); the
+        engine prefixes them with "items[i]".
         Households and members take item.client_uuid as their id and revision 1.
         Submissions are validated against item.form exactly. A household or member
         outside the device user's area counts as missing. Non-empty issues mean the

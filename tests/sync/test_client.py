@@ -214,7 +214,7 @@ def test_rejected_and_conflict_outcomes_are_kept_with_their_detail(tmp_path: Pat
         "conflict_reason": None,
         "errors": [
             {
-                "path": "payload.ho_ten",
+                "path": "items[0].payload.ho_ten",
                 "code": "required",
                 "message_vi": "Thiếu trường bắt buộc.",
                 "message_en": "This field is required.",

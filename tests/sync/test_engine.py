@@ -73,7 +73,7 @@ def test_invalid_submission_is_rejected_with_paths_and_leaves_no_receipt() -> No
     store = FakeSyncStore()
     [outcome] = push(store, submission(payload={"thu_nhap": "1"}))
     assert outcome.outcome is Outcome.REJECTED
-    assert [(e.path, e.code) for e in outcome.errors] == [("payload.ho_ten", "required")]
+    assert [(e.path, e.code) for e in outcome.errors] == [("items[0].payload.ho_ten", "required")]
     assert store.receipts == {}
     assert store.submissions == {}
 
@@ -89,6 +89,9 @@ def test_one_bad_item_does_not_fail_the_rest_of_the_batch() -> None:
         Outcome.ACCEPTED,
     ]
     assert [o.index for o in outcomes] == [0, 1, 2, 3]
+    assert [(e.path, e.code) for e in outcomes[2].errors] == [
+        ("items[2].payload.ho_ten", "required")
+    ]
     assert set(store.receipts) == {HOUSEHOLD, UUID(int=8)}
 
 
@@ -143,7 +146,9 @@ def test_resent_accepted_edit_is_duplicate_with_the_revision_it_produced() -> No
 def test_edit_of_unknown_household_is_rejected_as_not_found() -> None:
     store = FakeSyncStore()
     [outcome] = push(store, household_edit(base_revision=1, payload={"so_nguoi": 5}))
-    assert [(e.path, e.code) for e in outcome.errors] == [("target_id", "target_not_found")]
+    assert [(e.path, e.code) for e in outcome.errors] == [
+        ("items[0].target_id", "target_not_found")
+    ]
     assert store.receipts == {}
 
 
