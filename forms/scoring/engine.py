@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Final
 
 from forms.scoring.ages import Age, member_age
@@ -180,8 +181,9 @@ def _income_positions(tests: Sequence[Test]) -> list[int]:
     ]
 
 
+@cache
 def _fire(rules: Ruleset, position: int, d: int) -> _Fired:
-    """Walk the rules for one scenario and return the first that holds."""
+    """Walk the rules for one scenario and return the first that holds (cached: pure)."""
     used: list[str] = []
     for rule in rules.rules:
         used.append(f"class:{rule.id}")
@@ -213,8 +215,12 @@ def _rule_rank(rules: Ruleset) -> Callable[[ClassRule], int]:
     return lambda rule: order[rule.id]
 
 
-def _lowest_confidence(rules: Ruleset, used: Sequence[str]) -> str:
-    """Return the lowest confidence among the rules, lines and indicators a decision used."""
+@cache
+def _lowest_confidence(rules: Ruleset, used: tuple[str, ...]) -> str:
+    """Return the lowest confidence among the rules, lines and indicators a decision used.
+
+    Cached: a ruleset has only a handful of distinct walks.
+    """
     rule_by_id = {rule.id: rule for rule in (*rules.rules, rules.default_rule)}
     levels: list[str] = []
     for item in used:

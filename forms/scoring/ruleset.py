@@ -85,9 +85,12 @@ class LowIncomeWorkerRule:
     confidence: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Ruleset:
-    """A compiled ruleset, immutable and shared between assessments."""
+    """A compiled ruleset, immutable and shared between assessments.
+
+    Compared and hashed by identity: load_ruleset returns one instance per id.
+    """
 
     id: str
     version: int
@@ -320,17 +323,25 @@ def _low_income(spec: Mapping[str, Any] | None) -> LowIncomeWorkerRule | None:
 
 def list_rulesets() -> list[str]:
     """Return the ids of every shipped ruleset, sorted."""
+    return list(_ruleset_ids())
+
+
+@cache
+def _ruleset_ids() -> tuple[str, ...]:
     folder = resources.files("forms.scoring").joinpath("standards")
-    return sorted(p.name[: -len(".json")] for p in folder.iterdir() if p.name.endswith(".json"))
+    return tuple(
+        sorted(p.name[: -len(".json")] for p in folder.iterdir() if p.name.endswith(".json"))
+    )
 
 
+@cache
 def ruleset_for_year(year: int, province_code: int | None = None) -> Ruleset:
     """Return the ruleset for a review year; a province's local one only when it is asked for.
 
     Passing ``province_code`` is the explicit request for that province's local standard; when
     the province has none for the year, the national ruleset is returned.
     """
-    candidates = [load_ruleset(rid) for rid in list_rulesets()]
+    candidates = [load_ruleset(rid) for rid in _ruleset_ids()]
     covering = [r for r in candidates if year in r.review_years]
     if province_code is not None:
         local = [r for r in covering if r.province_code == province_code]
