@@ -18,8 +18,8 @@ from sync import codec, rules
 from sync.client.backoff import Retrier
 from sync.client.outbox import Outbox, PendingAttachment
 from sync.client.transport import Response, Transport
-from sync.errors import Issue
-from sync.messages import Outcome
+from sync.errors import DecodeError, Issue, issue
+from sync.messages import Outcome, PullPage, PushResult
 from sync.uploads import OFFSET_HEADER
 from sync.version import PROTOCOL_HEADER, PROTOCOL_VERSION
 
@@ -93,10 +93,11 @@ class SyncClient:
         response = self._send(
             "POST", PUSH_PATH, body.encode("utf-8"), **{"Content-Type": "application/json"}
         )
-        if response.status != 200:
+        try:
+            result = _push_result(response)
+        except SyncRefused:
             self.outbox.release([str(item["client_uuid"]) for item in batch])
-            raise _refusal(response)
-        result = codec.decode_push_result(json.loads(response.body))
+            raise
         self.outbox.record_outcomes(result.items)
         for outcome in result.items:
             key = outcome.outcome.value
@@ -176,13 +177,30 @@ class SyncClient:
             if cursor is not None:
                 query["cursor"] = cursor
             response = self._send("GET", f"{PULL_PATH}?{urlencode(query)}")
-            if response.status != 200:
-                raise _refusal(response)
-            page = codec.decode_pull_page(json.loads(response.body))
+            page = _pull_page(response)
             self.outbox.apply_page(page)
             applied += len(page.changes)
             if not page.has_more:
                 return applied
+
+
+def _push_result(response: Response) -> PushResult:
+    """Decode a push answer; a 200 that is not ours (a captive portal) is refused too."""
+    if response.status != 200:
+        raise _refusal(response)
+    try:
+        return codec.decode_push_result(json.loads(response.body))
+    except (ValueError, DecodeError):
+        raise SyncRefused(response.status, (issue("", "invalid_json"),)) from None
+
+
+def _pull_page(response: Response) -> PullPage:
+    if response.status != 200:
+        raise _refusal(response)
+    try:
+        return codec.decode_pull_page(json.loads(response.body))
+    except (ValueError, DecodeError):
+        raise SyncRefused(response.status, (issue("", "invalid_json"),)) from None
 
 
 def _code(response: Response) -> str:

@@ -332,3 +332,21 @@ def test_only_rejected_items_can_be_requeued(tmp_path: Path) -> None:
     outbox.enqueue(submission(), {})
     with pytest.raises(OutboxError):
         outbox.requeue(submission(), {})
+
+
+class CaptivePortal(FakeTransport):
+    """Answer 200 with a login page, as hotel and café Wi-Fi does."""
+
+    def request(
+        self, method: str, path: str, *, headers: Mapping[str, str], body: bytes | None = None
+    ) -> Response:
+        return Response(200, {"content-type": "text/html"}, b"<html>Dang nhap Wi-Fi</html>")
+
+
+def test_captive_portal_200_is_not_taken_as_an_answer(tmp_path: Path) -> None:
+    client = make_client(CaptivePortal(FakeServer()), tmp_path / "o.db")
+    client.outbox.enqueue(submission(), {})
+    with pytest.raises(SyncRefused) as caught:
+        client.push()
+    assert (caught.value.status, caught.value.issues[0].code) == (200, "invalid_json")
+    assert client.outbox.item_states() == {str(SUBMISSION): "waiting"}
