@@ -175,8 +175,7 @@ class ChaosProxy:
 
     def _reset_mid_body(self, client: socket.socket, delay: float) -> None:
         request = read_request(client)
-        head_end = request.index(b"\r\n\r\n") + 4
-        cut = head_end + max(0, (len(request) - head_end) // 2)
+        cut = _cut_point(request)
         with socket.create_connection(self.upstream, timeout=IO_TIMEOUT) as upstream:
             upstream.sendall(request[:cut])
             reset(upstream)
@@ -211,6 +210,17 @@ _HANDLERS = {
     Fault.DELAY: ChaosProxy._delay,
     Fault.REPLAY: ChaosProxy._replay,
 }
+
+
+def _cut_point(request: bytes) -> int:
+    """Return where to cut: mid-body, or mid-headers when there is no body.
+
+    Either way upstream never receives a complete request.
+    """
+    head_end = request.index(b"\r\n\r\n") + 4
+    if head_end == len(request):
+        return head_end // 2
+    return head_end + (len(request) - head_end) // 2
 
 
 def _deadline(duration: float | None) -> float:

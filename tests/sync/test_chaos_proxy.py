@@ -164,3 +164,12 @@ def test_client_through_chaos_stores_every_item_exactly_once(tmp_path: Path) -> 
     assert {Fault.DROP, Fault.RESET_MID_BODY, Fault.LOSE_RESPONSE, Fault.REPLAY} <= set(
         proxy.faults
     )
+
+
+def test_cut_point_never_leaves_a_complete_request() -> None:
+    from bench.sync.chaos_proxy import _cut_point
+
+    get = b"GET /x HTTP/1.1\r\nHost: a\r\n\r\n"
+    post = b"POST /x HTTP/1.1\r\nContent-Length: 4\r\n\r\nabcd"
+    assert _cut_point(get) == len(get) // 2
+    assert post[: _cut_point(post)].endswith(b"\r\n\r\nab")
