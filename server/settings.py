@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "server.feed",
     "server.surveys",
     "server.submissions",
+    "server.evidence",
+    "server.sync_api",
     "server.webapp",
 ]
 

@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("server.registry.urls")),
     path("", include("server.surveys.urls")),
     path("", include("server.submissions.urls")),
+    path("", include("server.sync_api.urls")),
 ]
 
 urlpatterns = [

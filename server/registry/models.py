@@ -123,6 +123,8 @@ class Household(TimeStampedModel):
         validators=[MinValueValidator(2016), MaxValueValidator(2100)],
     )
     revision = models.PositiveIntegerField(default=1, editable=False)
+    flagged_for_review = models.BooleanField(_("flagged for review"), default=False)
+    flag_reason = models.CharField(_("reason for the flag"), max_length=64, blank=True)
     # Folded code, head name, address and member names: see server.common.text.fold.
     search_text = models.TextField(blank=True, editable=False)
 

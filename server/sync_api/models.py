@@ -1,0 +1,66 @@
+"""What the sync adapter remembers: one receipt per pushed item, and kept conflicts."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Receipt(models.Model):
+    """The first verdict on a client UUID. The primary key makes a resend a replay."""
+
+    client_uuid = models.UUIDField(primary_key=True)
+    kind = models.CharField(max_length=24)
+    payload_sha256 = models.CharField(max_length=64)
+    attachments = models.JSONField(default=list)
+    outcome = models.CharField(max_length=16, blank=True)
+    revision = models.PositiveIntegerField(null=True, blank=True)
+    device = models.ForeignKey(
+        "accounts.Device", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sync receipt")
+        verbose_name_plural = _("sync receipts")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.client_uuid} {self.outcome}"
+
+
+class ConflictCopy(models.Model):
+    """An incoming version that could not be applied, kept beside the server's."""
+
+    client_uuid = models.UUIDField()
+    payload_sha256 = models.CharField(max_length=64)
+    kind = models.CharField(max_length=24)
+    reason = models.CharField(max_length=32)
+    target_id = models.UUIDField(null=True, blank=True)
+    household = models.ForeignKey(
+        "registry.Household",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="conflicts",
+    )
+    payload = models.JSONField()
+    server_revision = models.PositiveIntegerField(null=True, blank=True)
+    device = models.ForeignKey(
+        "accounts.Device", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("kept conflict")
+        verbose_name_plural = _("kept conflicts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client_uuid", "payload_sha256"], name="conflict_copy_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.client_uuid} ({self.reason})"

@@ -1,0 +1,438 @@
+// The volunteer app: routing, sign-in, household list, household page, new household and
+// the sync screen. Screens read everything from IndexedDB, so they work offline.
+import * as db from "./db.mjs";
+import { matches } from "./fold.mjs";
+import { payloadSha256 } from "./canonical.mjs";
+import { unsent } from "./outbox.mjs";
+import * as sync from "./sync.mjs";
+import { surveyScreen } from "./survey.mjs";
+import { _, fmt, formatTime, h, lang, toast, tr, uuid } from "./ui.mjs";
+
+const app = () => document.getElementById("app");
+const STATE_LABELS = () => ({
+  not_surveyed: _("Not surveyed"), draft: _("Draft"), waiting: _("Waiting to sync"),
+  sending: _("Sending"), sent: _("Sent"), conflict: _("Conflict"), rejected: _("Rejected"),
+  returned: _("Returned"),
+});
+const CLASS_LABELS = () => ({
+  POOR: _("Poor household"), NEAR_POOR: _("Near-poor household"), MIDDLE: _("Middle living standard"),
+  NOT_POOR: _("Not poor"), UNDETERMINED: _("Not yet determined"),
+});
+let syncing = null;
+
+// ---- start -------------------------------------------------------------------------------
+
+function loadCatalog() {
+  return new Promise((resolve) => {
+    document.getElementById("catalog")?.remove();
+    delete globalThis.django;
+    const script = h("script", { id: "catalog", src: `/app/i18n/${lang()}.js` });
+    script.onload = resolve;
+    script.onerror = resolve; // untranslated strings are still usable
+    document.head.append(script);
+  });
+}
+
+async function start() {
+  if ("serviceWorker" in navigator) navigator.serviceWorker.register("/app/sw.js", { scope: "/app/" }).catch(() => {});
+  document.documentElement.lang = lang();
+  await loadCatalog();
+  window.addEventListener("hashchange", route);
+  window.addEventListener("online", () => { renderBar(); autoSync(); });
+  window.addEventListener("offline", renderBar);
+  setInterval(autoSync, 60000);
+  await route();
+  autoSync();
+}
+
+async function route() {
+  const auth = await db.get("kv", "auth");
+  const hash = location.hash || "#/";
+  await renderBar();
+  if (!auth) return loginScreen();
+  const [, screen, arg] = hash.split("/");
+  window.scrollTo(0, 0);
+  if (screen === "hh") return householdScreen(decodeURIComponent(arg));
+  if (screen === "survey") return surveyScreen(app(), decodeURIComponent(arg), (item) => go(`#/hh/${item.household_id}`));
+  if (screen === "new") return newHouseholdScreen();
+  if (screen === "sync") return syncScreen();
+  return listScreen();
+}
+
+const go = (hash) => {
+  if (location.hash === hash) route();
+  else location.hash = hash;
+};
+
+// ---- top bar and banners -------------------------------------------------------------------
+
+async function renderBar() {
+  const items = await db.all("items");
+  const waiting = items.filter((it) => ["waiting", "sending"].includes(it.state)).length;
+  const online = navigator.onLine;
+  document.getElementById("bar").replaceChildren(
+    h("a.brand", { href: "#/" }, "ChungTay"),
+    h("span.net", { class: online ? "net on" : "net off" }, online ? _("Online") : _("Offline")),
+    h("a.pending", { href: "#/sync", "aria-label": _("Sync") }, waiting ? fmt(_("%(n)s to send"), { n: waiting }) : _("Sync")),
+    h("button.lang", { type: "button", onclick: switchLanguage, "aria-label": _("Switch language") }, lang() === "vi" ? "EN" : "VI"),
+  );
+  await storageBanner(items);
+}
+
+async function switchLanguage() {
+  localStorage.setItem("lang", lang() === "vi" ? "en" : "vi");
+  document.documentElement.lang = lang();
+  await loadCatalog();
+  route();
+}
+
+/** Warn while unsent data is at risk of eviction; never drop it silently. */
+async function storageBanner(items) {
+  const banner = document.getElementById("banner");
+  const atRisk = items.filter(unsent).length;
+  const storage = navigator.storage;
+  const persisted = storage?.persisted ? await storage.persisted() : false;
+  const estimate = storage?.estimate ? await storage.estimate() : null;
+  const full = estimate && estimate.quota && estimate.usage / estimate.quota > 0.8;
+  let text = "";
+  if (full) text = _("Phone storage is almost full. Sync now so that nothing unsent is lost.");
+  else if (atRisk && !persisted) text = _("The browser may clear unsent data when the phone runs out of space. Sync when you have signal.");
+  banner.textContent = text;
+  banner.className = text ? "banner" : "";
+}
+
+// ---- sign-in --------------------------------------------------------------------------------
+
+function loginScreen() {
+  const error = h("p.err", { id: "login-err", role: "alert" });
+  const field = (id, label, attrs) => h("div.q", {}, h("label.lbl", { for: id }, label), h("input", { id, ...attrs }));
+  const form = h("form.login", {
+    onsubmit: async (e) => {
+      e.preventDefault();
+      error.textContent = "";
+      const button = form.querySelector("button");
+      button.disabled = true;
+      try {
+        await signInAndPull(form.username.value.trim(), form.password.value, form.device.value.trim());
+      } catch (err) {
+        error.textContent = signInError(err);
+      } finally {
+        button.disabled = false;
+      }
+    },
+  },
+    h("h1.title", {}, _("Sign in")),
+    h("p.sub", {}, _("Sign in once with signal; afterwards the app works without network.")),
+    field("username", _("Username"), { name: "username", autocomplete: "username", required: true }),
+    field("password", _("Password"), { name: "password", type: "password", autocomplete: "current-password", required: true }),
+    field("device", _("Name of this phone"), { name: "device", value: _("Volunteer phone"), required: true }),
+    error,
+    h("button.btn.primary", { type: "submit" }, _("Sign in")));
+  app().replaceChildren(form);
+}
+
+function signInError(err) {
+  if (!(err instanceof sync.HttpError)) return _("No network. The first sign-in needs signal.");
+  if (err.status === 400 || err.status === 401 || err.status === 403) return _("Wrong username or password.");
+  if (err.status === 429) return _("Too many attempts. Wait a minute and try again.");
+  return fmt(_("The server answered with an error (%(status)s)."), { status: err.status });
+}
+
+async function signInAndPull(username, password, device) {
+  await sync.signIn(username, password, device);
+  if (navigator.storage?.persist) await navigator.storage.persist().catch(() => false);
+  app().replaceChildren(h("p.loading", { role: "status" }, _("Downloading your area…")));
+  try {
+    await runSync();
+  } finally {
+    go("#/");
+  }
+}
+
+// ---- sync ----------------------------------------------------------------------------------
+
+async function runSync() {
+  if (syncing) return syncing;
+  syncing = (async () => {
+    try {
+      const result = await sync.syncAll(() => renderBar());
+      await db.put("kv", "lastError", null);
+      return result;
+    } catch (err) {
+      await db.put("kv", "lastError", { at: new Date().toISOString(), message: syncError(err) });
+      throw err;
+    } finally {
+      syncing = null;
+      await renderBar();
+    }
+  })();
+  return syncing;
+}
+
+function syncError(err) {
+  if (!(err instanceof sync.HttpError)) return _("No network. Sync will run again when signal returns.");
+  if (err.status === 401) return _("This phone's sign-in was revoked. Sign in again; unsent data stays on the phone.");
+  if (err.status === 426) return _("This app is too old for the server. Reload the app with signal.");
+  return fmt(_("The server answered with an error (%(status)s)."), { status: err.status });
+}
+
+async function autoSync() {
+  if (!navigator.onLine || syncing || !(await db.get("kv", "auth"))) return;
+  const items = await db.all("items");
+  if (!items.some((it) => ["waiting", "sending"].includes(it.state))) return;
+  try {
+    await runSync();
+    if (location.hash.startsWith("#/sync") || location.hash === "" || location.hash === "#/") route();
+  } catch {
+    // The error is stored and shown on the sync screen; the items stay queued.
+  }
+}
+
+// ---- household list ----------------------------------------------------------------------------
+
+async function householdRows() {
+  const [households, items, assessments] = await Promise.all([db.all("households"), db.all("items"), db.all("assessments")]);
+  const byHousehold = new Map();
+  for (const it of items) {
+    if (it.kind !== "submission") continue;
+    const prev = byHousehold.get(it.household_id);
+    if (!prev || prev.updatedAt < it.updatedAt) byHousehold.set(it.household_id, it);
+  }
+  const assessed = new Map(assessments.map((a) => [a.household_id, a]));
+  return households
+    .map((hh) => {
+      const item = byHousehold.get(hh.id);
+      const assessment = assessed.get(hh.id);
+      const state = item ? item.state : assessment ? "sent" : "not_surveyed";
+      return { hh, item, assessment, state };
+    })
+    .sort((a, b) => String(a.hh.head_name || "").localeCompare(String(b.hh.head_name || ""), "vi"));
+}
+
+const FILTERS = () => [
+  ["all", _("All")], ["not_surveyed", _("Not surveyed")], ["draft", _("Drafts")],
+  ["waiting", _("Waiting to sync")], ["returned", _("Returned")],
+];
+
+function filterMatch(filter, row) {
+  if (filter === "all") return true;
+  if (filter === "waiting") return ["waiting", "sending"].includes(row.state);
+  if (filter === "returned") return ["returned", "rejected", "conflict"].includes(row.state);
+  return row.state === filter;
+}
+
+async function listScreen() {
+  const rows = await householdRows();
+  let filter = sessionStorage.getItem("filter") || "all";
+  const list = h("ul.households", { id: "households" });
+  const search = h("input", { id: "search", type: "search", placeholder: _("Name, code or address"), value: sessionStorage.getItem("q") || "", autocomplete: "off" });
+  const count = h("p.count", { role: "status", "aria-live": "polite" });
+  const draw = () => {
+    sessionStorage.setItem("q", search.value);
+    const shown = rows.filter((r) => filterMatch(filter, r) && matches(search.value, `${r.hh.head_name} ${r.hh.code || ""} ${r.hh.address || ""}`));
+    list.replaceChildren(...shown.map(householdCard));
+    count.textContent = fmt(_("%(n)s households"), { n: shown.length });
+    chips.querySelectorAll("button").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.filter === filter)));
+  };
+  const chips = h("div.chips", { role: "group", "aria-label": _("Filter") },
+    FILTERS().map(([key, label]) => h("button.chip", { type: "button", dataset: { filter: key }, onclick: () => { filter = key; sessionStorage.setItem("filter", key); draw(); } }, label)));
+  search.addEventListener("input", draw);
+  app().replaceChildren(
+    h("h1.title", {}, _("Households")),
+    h("div.q", {}, h("label.lbl", { for: "search" }, _("Search")), search),
+    chips, count, list,
+    rows.length ? null : h("p.empty", {}, _("No households yet. Sync with signal to download your area.")),
+    h("a.btn.fab", { href: "#/new" }, `+ ${_("New household")}`),
+  );
+  draw();
+}
+
+function classOf(assessment) {
+  return assessment ? CLASS_LABELS()[String(assessment.class).toUpperCase()] || assessment.class : null;
+}
+
+function householdCard(row) {
+  const { hh, assessment, state } = row;
+  const pendingSync = ["draft", "waiting", "sending", "returned", "rejected"].includes(state) && row.item;
+  return h("li", {},
+    h("a.card", { href: `#/hh/${hh.id}` },
+      h("span.name", {}, hh.head_name || _("(no name)")),
+      h("span.meta", {}, [hh.code, hh.address].filter(Boolean).join(" · ")),
+      h("span.tags", {},
+        h("span", { class: `state s-${state}` }, STATE_LABELS()[state]),
+        pendingSync && state !== "draft" ? h("span.state.s-waiting", {}, _("chờ đồng bộ")) : null,
+        assessment ? h("span.class", {}, classOf(assessment)) : null)));
+}
+
+// ---- household page --------------------------------------------------------------------------
+
+async function householdScreen(id) {
+  const hh = await db.get("households", id);
+  if (!hh) return app().replaceChildren(h("p.empty", {}, _("This household is not on this phone.")));
+  const [items, assessment, forms] = [
+    (await db.all("items")).filter((it) => it.household_id === id && it.kind === "submission"),
+    await db.get("assessments", id),
+    (await db.get("kv", "formIndex")) || [],
+  ];
+  items.sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1));
+  app().replaceChildren(
+    h("h1.title", {}, hh.head_name),
+    h("p.sub", {}, [hh.code, hh.address].filter(Boolean).join(" · ")),
+    hh.local ? h("p.note", {}, _("Added on this phone; chờ đồng bộ until synced.")) : null,
+    assessmentView(assessment, items[0]),
+    h("h2", {}, _("Surveys")),
+    items.length ? h("ul.items", {}, items.map(itemRow)) : h("p.empty", {}, _("Not surveyed yet.")),
+    h("div.actions", {}, forms.map((f) => startButton(hh, f, items))),
+  );
+}
+
+function assessmentView(assessment, latest) {
+  if (latest && ["draft", "waiting", "sending", "returned", "rejected"].includes(latest.state)) {
+    return h("div.callout", {}, h("strong", {}, _("Classification: chờ đồng bộ")), h("p", {}, _("The server scores the survey after sync.")));
+  }
+  if (!assessment) return null;
+  const deprived = (assessment.indicators || []).filter((i) => i.deprived);
+  const text = (o, key) => (lang() === "en" ? o[`${key}_en`] : o[`${key}_vi`]) || o[`${key}_vi`] || "";
+  return h("div.callout.good", { id: "assessment" },
+    h("strong", {}, `${_("Classification")}: ${classOf(assessment)}`),
+    assessment.decision ? h("p", {}, text(assessment.decision, "text")) : null,
+    deprived.length ? h("ul.reasons", {}, deprived.map((i) => h("li", {}, h("b", {}, text(i, "name")), ": ", text(i, "reason")))) : null);
+}
+
+function itemRow(item) {
+  return h("li.item", {},
+    h("span", { class: `state s-${item.state}` }, STATE_LABELS()[item.state]),
+    " ", h("span.meta", {}, formatTime(item.updatedAt)),
+    item.review && item.state === "returned" ? h("p.callout.warn", {}, `${_("Reviewer's comment")}: ${item.review.comment}`) : null,
+    item.state === "rejected" ? h("ul.reasons", {}, (item.errors || []).map((e) => h("li", {}, `${e.path}: ${e.message_vi || e.code}`))) : null,
+    item.conflict_reason ? h("p.note", {}, `${_("Conflict")}: ${item.conflict_reason}`) : null,
+    h("a.btn.small", { href: `#/survey/${item.id}` }, ["sent", "sending"].includes(item.state) ? _("View") : _("Open")));
+}
+
+function startButton(hh, f, items) {
+  const open = items.find((it) => it.form.id === f.id && ["draft", "waiting", "returned", "rejected", "conflict"].includes(it.state));
+  const title = lang() === "en" ? f.title_en : f.title_vi;
+  if (open) {
+    const label = open.state === "returned" ? _("Fix and send again") : _("Continue");
+    return h("a.btn.primary", { href: `#/survey/${open.id}` }, `${label}: ${title}`);
+  }
+  return h("button.btn.primary", { type: "button", onclick: () => newSurvey(hh, f) }, `${_("Start")}: ${title}`);
+}
+
+async function newSurvey(hh, f) {
+  const now = new Date().toISOString();
+  const item = {
+    id: uuid(), client_uuid: uuid(), kind: "submission", form: { id: f.id, version: f.version },
+    household_id: hh.id, household_label: hh.head_name, answers: initialAnswers(), state: "draft",
+    createdAt: now, updatedAt: now,
+  };
+  await db.put("items", item.id, item);
+  go(`#/survey/${item.id}`);
+}
+
+function initialAnswers() {
+  const d = new Date();
+  const p = (n) => String(n).padStart(2, "0");
+  return { survey_date: `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`, review_year: d.getFullYear() };
+}
+
+// ---- new household -------------------------------------------------------------------------------
+
+function newHouseholdScreen() {
+  const error = h("p.err", { role: "alert", id: "new-err" });
+  const field = (id, label, attrs = {}) => h("div.q", {}, h("label.lbl", { for: id }, label), h("input", { id, name: id, ...attrs }));
+  const form = h("form", {
+    onsubmit: async (e) => {
+      e.preventDefault();
+      const headName = form.head_name.value.trim();
+      if (!headName) {
+        error.textContent = _("Enter the name of the head of household.");
+        return;
+      }
+      const id = await createHousehold(headName, form.address.value.trim());
+      go(`#/hh/${id}`);
+    },
+  },
+    h("h1.title", {}, _("New household")),
+    field("head_name", _("Head of household"), { autocomplete: "off" }),
+    field("address", _("Address"), { autocomplete: "off" }),
+    error,
+    h("button.btn.primary", { type: "submit" }, _("Add household")));
+  app().replaceChildren(form);
+}
+
+/** A household created offline: its id is the client_uuid of its household_create item. */
+async function createHousehold(headName, address) {
+  const id = uuid();
+  const now = new Date().toISOString();
+  const payload = { head_name: headName };
+  if (address) payload.address = address;
+  const item = {
+    id: uuid(), client_uuid: id, kind: "household_create", payload,
+    payload_sha256: await payloadSha256(payload), state: "waiting", createdAt: now, updatedAt: now,
+  };
+  await db.batch([
+    ["households", "put", id, { id, head_name: headName, address, local: true }],
+    ["items", "put", item.id, item],
+  ]);
+  toast(_("Household added. Waiting to sync."), "good");
+  return id;
+}
+
+// ---- sync screen ---------------------------------------------------------------------------------
+
+async function syncScreen() {
+  const [items, households, lastSync, lastError] = [
+    await db.all("items"), await db.all("households"), await db.get("kv", "lastSync"), await db.get("kv", "lastError"),
+  ];
+  const names = new Map(households.map((x) => [x.id, x.head_name]));
+  items.sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1));
+  const status = h("p.status", { id: "sync-status", role: "status", "aria-live": "polite" },
+    lastSync ? fmt(_("Last sync: %(t)s"), { t: formatTime(lastSync) }) : _("Never synced"));
+  const button = h("button.btn.primary", {
+    type: "button", id: "sync-now",
+    onclick: async () => {
+      button.disabled = true;
+      status.textContent = _("Syncing…");
+      try {
+        const r = await runSync();
+        toast(fmt(_("Sync done: %(pushed)s sent, %(pulled)s changes received."), r), "good");
+      } catch (err) {
+        toast(syncError(err), "bad");
+      }
+      syncScreen();
+    },
+  }, _("Sync now"));
+  app().replaceChildren(
+    h("h1.title", {}, _("Sync")),
+    status,
+    lastError ? h("p.callout.bad", {}, lastError.message) : null,
+    button,
+    await storageInfo(),
+    h("h2", {}, _("Outbox")),
+    items.length ? h("ul.items", { id: "outbox" }, items.map((it) => outboxRow(it, names))) : h("p.empty", {}, _("Nothing to send.")),
+  );
+}
+
+function outboxRow(item, names) {
+  const what = item.kind === "household_create" ? _("New household") : tr({ vi: "Phiếu", en: "Form" }) + ` ${item.form.id}`;
+  const who = names.get(item.household_id || item.client_uuid) || item.household_label || item.payload?.head_name || "";
+  return h("li.item", { dataset: { state: item.state } },
+    h("span", { class: `state s-${item.state}` }, STATE_LABELS()[item.state]),
+    h("span.name", {}, ` ${who}`), h("span.meta", {}, ` · ${what} · ${formatTime(item.updatedAt)}`),
+    item.state === "rejected" ? h("ul.reasons", {}, (item.errors || []).map((e) => h("li", {}, `${e.path}: ${e.message_vi || e.code}`))) : null,
+    item.state === "returned" ? h("p.callout.warn", {}, `${_("Reviewer's comment")}: ${item.review?.comment || ""}`) : null,
+    item.state === "conflict" ? h("p.note", {}, `${_("Conflict")}: ${item.conflict_reason || ""}`) : null,
+    item.kind === "submission" && ["draft", "returned", "rejected", "conflict"].includes(item.state)
+      ? h("a.btn.small", { href: `#/survey/${item.id}` }, _("Open")) : null);
+}
+
+async function storageInfo() {
+  const storage = navigator.storage;
+  const persisted = storage?.persisted ? await storage.persisted() : false;
+  const estimate = storage?.estimate ? await storage.estimate() : null;
+  const used = estimate ? `${Math.round((estimate.usage || 0) / 1024 / 1024)} / ${Math.round((estimate.quota || 0) / 1024 / 1024)} MB` : "?";
+  return h("p.note", {}, `${_("Storage")}: ${used} · ${persisted ? _("protected from clearing") : _("not protected: sync often")}`);
+}
+
+start();

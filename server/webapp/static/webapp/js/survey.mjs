@@ -1,0 +1,427 @@
+// The survey screen: rendered from the form definition, validated live, saved to
+// IndexedDB after every answer. Invariant: a survey reaches the outbox ("waiting") only
+// when runForm reports no error, so nothing invalid is ever queued.
+import * as db from "./db.mjs";
+import { DateV } from "./expr.mjs";
+import { choicesOf, payloadOf, prepareForm, runForm } from "./form.mjs";
+import { payloadSha256, sha256Hex } from "./canonical.mjs";
+import { transition } from "./outbox.mjs";
+import { compressPhoto } from "./photo.mjs";
+import { _, fmt, formatBytes, formatTime, h, toast, tr, today } from "./ui.mjs";
+
+const GPS_WARN_METRES = 50;
+const EDITABLE = new Set(["draft", "waiting", "rejected", "returned", "conflict"]);
+
+/** Mount the survey of outbox item `itemId` into `root`; `done()` leaves the screen. */
+export async function surveyScreen(root, itemId, done) {
+  let item = await db.get("items", itemId);
+  const def = item && (await db.get("forms", `${item.form.id}@${item.form.version}`));
+  if (!item || !def) {
+    root.replaceChildren(h("p.empty", {}, _("This survey or its form is not on this phone.")));
+    return;
+  }
+  const household = (await db.get("households", item.household_id)) || {};
+  const s = {
+    root, form: prepareForm(def), item, household, done,
+    touched: new Set(), showAll: false, open: item.answers.members?.length ? -1 : 0,
+    readOnly: !EDITABLE.has(item.state), urls: [],
+  };
+  render(s);
+}
+
+function referenceDate() {
+  const [y, m, d] = today().split("-").map(Number);
+  return new DateV(y, m, d);
+}
+
+/** Errors of the answers as they would be sent: stale answers of hidden questions ignored. */
+export function evaluateDraft(form, answers) {
+  const first = runForm(form, answers, referenceDate());
+  const payload = payloadOf(form, answers, first);
+  const run = runForm(form, payload, referenceDate());
+  return { run, payload };
+}
+
+// ---- rendering ----------------------------------------------------------------------
+
+function render(s) {
+  s.urls.forEach((u) => URL.revokeObjectURL(u));
+  s.urls = [];
+  const { def } = s.form;
+  const sections = def.sections.map((section) => renderSection(s, section));
+  const status = h("p.form-status", { id: "form-status", role: "status", "aria-live": "polite" });
+  const body = h("fieldset.survey", { disabled: s.readOnly }, sections);
+  const actions = s.readOnly
+    ? h("p.note", {}, _("This survey was sent and cannot be changed."))
+    : h("div.actions.sticky", {},
+        h("button.btn.primary", { type: "button", id: "finish", onclick: () => finish(s) }, _("Finish and queue for sending")));
+  const review = s.item.review && s.item.state === "returned"
+    ? h("div.callout.warn", { role: "note" }, h("strong", {}, _("Returned by the reviewer:")), " ", s.item.review.comment)
+    : null;
+  const rejected = s.item.state === "rejected" && s.item.errors?.length
+    ? h("div.callout.bad", {}, h("strong", {}, _("The server refused this survey:")),
+        h("ul", {}, s.item.errors.map((e) => h("li", {}, `${e.path}: ${e.message_vi || e.code}`))))
+    : null;
+  s.root.replaceChildren(
+    h("h1.title", {}, tr(def.title)),
+    h("p.sub", {}, s.household.head_name || s.item.household_label || ""),
+    review, rejected, body, status, actions,
+  );
+  refresh(s);
+}
+
+function renderSection(s, section) {
+  return h("section.section", { dataset: { path: section.id } },
+    section.label ? h("h2", {}, tr(section.label)) : null,
+    (section.questions || []).map((q) => renderNode(s, q, "", null)));
+}
+
+function renderNode(s, q, prefix, index) {
+  if (q.type === "group") {
+    return h("div.group", { dataset: { path: prefix + q.id } },
+      q.label ? h("h3", {}, tr(q.label)) : null, (q.questions || []).map((c) => renderNode(s, c, prefix, index)));
+  }
+  if (q.type === "repeat") return renderRepeat(s, q);
+  if (q.type === "note") return h("div.q.note", { dataset: { path: prefix + q.id } }, tr(q.label));
+  if (q.type === "calculate") {
+    if (!q.label) return null;
+    return h("div.q.calc", { dataset: { path: prefix + q.id, calc: q.id } }, tr(q.label), ": ", h("output"));
+  }
+  return renderQuestion(s, q, prefix, index);
+}
+
+const fieldId = (path) => `f-${path.replace(/[^A-Za-z0-9]/g, "_")}`;
+
+function renderQuestion(s, q, prefix, index) {
+  const path = prefix + q.id;
+  const id = fieldId(path);
+  const value = getAnswer(s, q.id, index);
+  const set = (v) => setAnswer(s, q.id, index, v, path);
+  const error = h("p.err", { id: `${id}-err`, "aria-live": "polite" });
+  return h("div.q", { dataset: { path } },
+    h("label.lbl", { for: id }, tr(q.label), q.required ? h("span.req", { "aria-hidden": "true" }, " *") : null),
+    q.hint ? h("p.hint", {}, tr(q.hint)) : null,
+    input(s, q, id, value, set, path),
+    error);
+}
+
+function input(s, q, id, value, set, path) {
+  const described = `${id}-err`;
+  switch (q.type) {
+    case "select_one": return selectOne(s, q, id, value, set, described);
+    case "select_multiple": return selectMany(s, q, id, value, set, described);
+    case "date": return h("input", { id, type: "date", value: value || "", "aria-describedby": described, onchange: (e) => set(e.target.value || null) });
+    case "integer": return numberInput(id, value, set, described, "numeric", parseInteger);
+    case "decimal": return numberInput(id, value, set, described, "decimal", parseDecimal);
+    case "geopoint": return geopoint(s, q, id, value, set, described);
+    case "photo": return photo(s, q, id, value, set, described, path);
+    default:
+      return h("input", { id, type: "text", value: value || "", autocomplete: "off", "aria-describedby": described, onchange: (e) => set(e.target.value) });
+  }
+}
+
+function parseInteger(text) {
+  const t = text.trim().replace(/[.\s]/g, "");
+  if (!t) return null;
+  return /^-?[0-9]+$/.test(t) ? Number(t) : text;
+}
+
+function parseDecimal(text) {
+  const t = text.trim().replace(",", ".");
+  return t ? t : null;
+}
+
+function numberInput(id, value, set, described, mode, parse) {
+  return h("input", {
+    id, type: "text", inputmode: mode, value: value ?? "", autocomplete: "off", "aria-describedby": described,
+    onchange: (e) => set(parse(e.target.value)),
+  });
+}
+
+function selectOne(s, q, id, value, set, described) {
+  const choices = choicesOf(s.form, q);
+  if (choices.length > 8) {
+    return h("select", { id, "aria-describedby": described, onchange: (e) => set(e.target.value || null) },
+      h("option", { value: "" }, _("— choose —")),
+      choices.map((c) => h("option", { value: c.value, selected: c.value === value }, tr(c.label))));
+  }
+  return h("div.choices", { id, role: "radiogroup", "aria-describedby": described },
+    choices.map((c, i) => h("label.choice", { for: `${id}-${i}` },
+      h("input", { type: "radio", id: `${id}-${i}`, name: id, value: c.value, checked: c.value === value, onchange: () => set(c.value) }),
+      h("span", {}, tr(c.label)))));
+}
+
+function selectMany(s, q, id, value, set, described) {
+  const selected = new Set(value || []);
+  const choices = choicesOf(s.form, q);
+  return h("div.choices", { id, role: "group", "aria-describedby": described },
+    choices.map((c, i) => h("label.choice", { for: `${id}-${i}` },
+      h("input", {
+        type: "checkbox", id: `${id}-${i}`, value: c.value, checked: selected.has(c.value),
+        onchange: (e) => {
+          if (e.target.checked) selected.add(c.value);
+          else selected.delete(c.value);
+          set(selected.size ? choices.map((x) => x.value).filter((v) => selected.has(v)) : null);
+        },
+      }),
+      h("span", {}, tr(c.label)))));
+}
+
+// ---- GPS ----------------------------------------------------------------------------
+
+function geopoint(s, q, id, value, set, described) {
+  const info = h("p.gps", { "aria-live": "polite" }, gpsText(value));
+  const button = h("button.btn", {
+    type: "button", id, "aria-describedby": described,
+    onclick: () => {
+      info.textContent = _("Finding your position…");
+      navigator.geolocation.getCurrentPosition(
+        (pos) => {
+          const v = {
+            latitude: pos.coords.latitude.toFixed(6),
+            longitude: pos.coords.longitude.toFixed(6),
+            accuracy: Math.ceil(pos.coords.accuracy),
+          };
+          set(v);
+          info.replaceChildren(...gpsText(v));
+        },
+        () => (info.textContent = _("Could not get a position. Go outside and try again.")),
+        { enableHighAccuracy: true, timeout: 30000, maximumAge: 0 },
+      );
+    },
+  }, value ? _("Take the position again") : _("Record GPS position"));
+  return h("div.gpsbox", {}, button, info);
+}
+
+function gpsText(v) {
+  if (!v) return [];
+  const line = fmt(_("%(lat)s, %(lon)s (accuracy ±%(acc)s m)"), { lat: v.latitude, lon: v.longitude, acc: v.accuracy });
+  const warn = Number(v.accuracy) > GPS_WARN_METRES
+    ? h("span.warn", { role: "alert" }, fmt(_("Poor accuracy: more than %(limit)s m. Move to open sky and try again."), { limit: GPS_WARN_METRES }))
+    : null;
+  return [line, warn ? h("br") : null, warn].filter(Boolean);
+}
+
+// ---- photos ---------------------------------------------------------------------------
+
+function photo(s, q, id, value, set, described, path) {
+  const preview = h("div.photo-preview", { "aria-live": "polite" });
+  showPhoto(s, preview, value);
+  const onFile = async (e) => {
+    const file = e.target.files && e.target.files[0];
+    e.target.value = "";
+    if (!file) return;
+    preview.textContent = _("Compressing the photo…");
+    try {
+      const name = await storePhoto(s, q, file, path, value);
+      await set(name);
+      showPhoto(s, preview, name);
+    } catch (error) {
+      preview.textContent = _("This file is not a photo the phone can read.");
+    }
+  };
+  return h("div.photobox", {},
+    h("label.btn", { for: `${id}` }, h("span", {}, _("Take photo"))),
+    h("input.file", { type: "file", id, accept: "image/*", capture: "environment", "aria-describedby": described, onchange: onFile }),
+    h("label.btn.ghost", { for: `${id}-gallery` }, h("span", {}, _("From gallery"))),
+    h("input.file", { type: "file", id: `${id}-gallery`, accept: "image/*", onchange: onFile }),
+    preview);
+}
+
+async function storePhoto(s, q, file, path, previous) {
+  const result = await compressPhoto(file);
+  const suffix = (await sha256Hex(await result.blob.arrayBuffer())).slice(0, 8);
+  const name = `${path.replace(/[^A-Za-z0-9]/g, "_")}_${suffix}.jpg`;
+  const record = {
+    blob: result.blob, size: result.blob.size, width: result.width, height: result.height,
+    originalBytes: result.originalBytes, takenAt: result.takenAt || new Date().toISOString().slice(0, 19),
+    timeSource: result.takenAt ? "exif" : "capture",
+    latitude: result.latitude ?? s.lastFix?.latitude ?? null, longitude: result.longitude ?? s.lastFix?.longitude ?? null,
+  };
+  await db.put("photos", `${s.item.id}/${name}`, record);
+  if (previous && previous !== name) await db.del("photos", `${s.item.id}/${previous}`);
+  return name;
+}
+
+async function showPhoto(s, preview, name) {
+  if (!name) return preview.replaceChildren();
+  const rec = await db.get("photos", `${s.item.id}/${name}`);
+  if (!rec) return preview.replaceChildren(h("span.warn", {}, _("Photo missing on this phone; take it again.")));
+  const url = URL.createObjectURL(rec.blob);
+  s.urls.push(url);
+  const gps = rec.latitude !== null && rec.latitude !== undefined ? ` · GPS ${rec.latitude.toFixed?.(5) ?? rec.latitude}, ${rec.longitude?.toFixed?.(5) ?? rec.longitude}` : "";
+  preview.replaceChildren(
+    h("img", { src: url, alt: _("Photo taken"), width: 96, height: 72 }),
+    h("span.meta", {}, `${rec.width}×${rec.height} · ${formatBytes(rec.size)} (${_("original")} ${formatBytes(rec.originalBytes)}) · ${formatTime(rec.takenAt)}${gps}`));
+  return undefined;
+}
+
+// ---- repeat (roster) -------------------------------------------------------------------
+
+function renderRepeat(s, q) {
+  const items = s.item.answers[q.id] || [];
+  const list = h("ol.roster", {}, items.map((item, i) => rosterItem(s, q, item, i)));
+  const add = h("button.btn", {
+    type: "button", id: `add-${q.id}`,
+    onclick: async () => {
+      const next = [...(s.item.answers[q.id] || []), {}];
+      s.open = next.length - 1;
+      await saveAnswers(s, { ...s.item.answers, [q.id]: next });
+      render(s);
+      document.getElementById(fieldId(`${q.id}[${s.open}].${q.questions[0].id}`))?.focus();
+    },
+  }, `+ ${_("Add member")}`);
+  return h("div.q.repeat", { dataset: { path: q.id } },
+    h("h3", {}, tr(q.label), " ", h("span.count", {}, `(${items.length})`)),
+    list, h("p.err", { id: `${fieldId(q.id)}-err`, "aria-live": "polite" }), add);
+}
+
+function rosterItem(s, q, item, i) {
+  const open = s.open === i;
+  const nameField = q.questions[0];
+  const title = item[nameField.id] || fmt(_("Member %(n)s"), { n: i + 1 });
+  const remove = h("button.btn.small.ghost", { type: "button", onclick: (e) => removeMember(s, q, i, e.target) }, _("Remove"));
+  const toggle = h("button.btn.small", {
+    type: "button", "aria-expanded": String(open),
+    onclick: () => { s.open = open ? -1 : i; render(s); },
+  }, open ? _("Done") : _("Edit"));
+  const head = h("div.member-head", {}, h("strong", {}, `${i + 1}. ${title}`), h("span.member-err", { dataset: { member: `${q.id}[${i}]` } }), toggle, remove);
+  const body = open ? h("div.member-body", {}, q.questions.map((c) => renderNode(s, c, `${q.id}[${i}].`, i))) : null;
+  return h("li.member", { dataset: { path: `${q.id}[${i}]` } }, head, body);
+}
+
+async function removeMember(s, q, i, button) {
+  if (button.dataset.confirm !== "1") {
+    button.dataset.confirm = "1";
+    button.textContent = _("Tap again to remove");
+    return;
+  }
+  const next = (s.item.answers[q.id] || []).filter((_x, k) => k !== i);
+  s.open = -1;
+  await saveAnswers(s, { ...s.item.answers, [q.id]: next.length ? next : null });
+  render(s);
+}
+
+// ---- answers and saving ----------------------------------------------------------------
+
+function getAnswer(s, id, index) {
+  if (index === null) return s.item.answers[id];
+  return (s.item.answers.members || [])[index]?.[id];
+}
+
+function repeatIdOf(s) {
+  return s.form.def.sections.flatMap((x) => x.questions || []).find((q) => q.type === "repeat")?.id || "members";
+}
+
+async function setAnswer(s, id, index, value, path) {
+  const answers = { ...s.item.answers };
+  if (index === null) answers[id] = value;
+  else {
+    const rid = path.split("[")[0] || repeatIdOf(s);
+    const items = [...(answers[rid] || [])];
+    items[index] = { ...items[index], [id]: value };
+    answers[rid] = items;
+  }
+  s.touched.add(path);
+  await saveAnswers(s, answers);
+  refresh(s);
+  if (index !== null && path.endsWith(".full_name")) updateMemberTitle(s, path, value);
+}
+
+function updateMemberTitle(s, path, value) {
+  const li = s.root.querySelector(`li.member[data-path="${path.split(".")[0]}"] .member-head strong`);
+  if (li) li.textContent = `${Number(path.match(/\[(\d+)\]/)[1]) + 1}. ${value || ""}`;
+}
+
+/** Persist the draft at once: a reload or a crash loses nothing already answered. */
+async function saveAnswers(s, answers) {
+  let item = s.item;
+  if (item.state !== "draft") item = transition(item, "edit");
+  item = { ...item, answers, updatedAt: new Date().toISOString() };
+  await db.put("items", item.id, item);
+  s.item = item;
+}
+
+// ---- live validation ---------------------------------------------------------------------
+
+function refresh(s) {
+  const { run } = evaluateDraft(s.form, s.item.answers);
+  const errors = new Map();
+  for (const e of run.errors) if (!errors.has(e.path)) errors.set(e.path, e);
+  for (const el of s.root.querySelectorAll("[data-path]")) {
+    const path = el.dataset.path;
+    if (path in run.relevant) el.hidden = !run.relevant[path];
+    if (el.dataset.calc) el.querySelector("output").textContent = String(calcValue(run, path) ?? "—");
+    const err = el.querySelector(":scope > .err");
+    if (!err) continue;
+    const e = errors.get(path);
+    const show = e && (s.showAll || s.touched.has(path) || e.code !== "required");
+    err.textContent = show ? (document.documentElement.lang === "en" ? e.en : e.vi) : "";
+    el.classList.toggle("invalid", Boolean(show));
+    el.querySelector("input, select, button")?.setAttribute("aria-invalid", show ? "true" : "false");
+  }
+  markMembers(s, run);
+  return run;
+}
+
+function calcValue(run, path) {
+  const m = /^(\w+)\[(\d+)\]\.(\w+)$/.exec(path);
+  const v = m ? run.values[m[1]]?.[Number(m[2])]?.[m[3]] : run.values[path];
+  return v === null || v === undefined ? null : String(v);
+}
+
+function markMembers(s, run) {
+  for (const badge of s.root.querySelectorAll("[data-member]")) {
+    const prefix = `${badge.dataset.member}.`;
+    const n = run.errors.filter((e) => e.path.startsWith(prefix) && (s.showAll || e.code !== "required")).length;
+    badge.textContent = n ? fmt(_("%(n)s to fix"), { n }) : "";
+  }
+}
+
+async function finish(s) {
+  s.showAll = true;
+  const { run, payload } = evaluateDraft(s.form, s.item.answers);
+  if (run.errors.length) {
+    showErrors(s, run);
+    return;
+  }
+  const attachments = [];
+  for (const name of photoNames(s.form.def, payload)) {
+    const rec = await db.get("photos", `${s.item.id}/${name}`);
+    if (!rec) return toast(_("A photo is missing on this phone; take it again."), "bad");
+    attachments.push({ name, sha256: await sha256Hex(await rec.blob.arrayBuffer()), size: rec.size });
+  }
+  let item = s.item.state === "draft" ? s.item : transition(s.item, "edit");
+  item = transition(item, "finish", { payload, payload_sha256: await payloadSha256(payload), attachments });
+  await db.put("items", item.id, item);
+  toast(_("Saved. Waiting to sync."), "good");
+  s.done(item);
+}
+
+function showErrors(s, run) {
+  const firstPath = run.errors[0].path;
+  const member = /^(\w+)\[(\d+)\]\./.exec(firstPath);
+  if (member && s.open !== Number(member[2])) {
+    s.open = Number(member[2]);
+    render(s);
+  } else refresh(s);
+  const status = document.getElementById("form-status");
+  status.textContent = fmt(_("%(n)s answers need fixing before the survey can be sent."), { n: run.errors.length });
+  const el = s.root.querySelector(`[data-path="${CSS.escape(firstPath)}"]`) || s.root.querySelector(`[data-path="${CSS.escape(firstPath.split(".")[0].replace(/\[\d+\]$/, ""))}"]`);
+  el?.scrollIntoView({ block: "center" });
+  el?.querySelector("input, select, button")?.focus({ preventScroll: true });
+}
+
+/** Photo file names referenced by a payload, in document order. */
+export function photoNames(def, payload) {
+  const names = [];
+  const visit = (nodes, answers) => {
+    for (const q of nodes) {
+      if (q.type === "photo" && answers[q.id]) names.push(answers[q.id]);
+      else if (q.type === "repeat") (answers[q.id] || []).forEach((it) => visit(q.questions || [], it));
+      else if (q.questions) visit(q.questions, answers);
+    }
+  };
+  visit(def.sections, payload);
+  return names;
+}

@@ -1,0 +1,250 @@
+// Sync with the server (sync/PROTOCOL.md): push the outbox, upload photos resumably,
+// pull changes page by page, refresh form definitions.
+import * as db from "./db.mjs";
+import { pending, transition } from "./outbox.mjs";
+
+export const PROTOCOL = 1;
+const CHUNK = 256 * 1024;
+const MAX_BATCH_ITEMS = 100;
+const MAX_BATCH_BYTES = 4 * 1024 * 1024;
+
+export class HttpError extends Error {
+  constructor(status, body) {
+    super(`HTTP ${status}`);
+    this.status = status;
+    this.body = body;
+  }
+}
+
+async function token() {
+  const auth = await db.get("kv", "auth");
+  return auth ? auth.token : null;
+}
+
+async function request(method, url, { body, headers = {}, raw = false } = {}) {
+  const t = await token();
+  const h = { "X-ChungTay-Protocol": String(PROTOCOL), ...headers };
+  if (t) h.Authorization = `Token ${t}`;
+  if (body !== undefined && !(body instanceof Blob)) {
+    h["Content-Type"] = "application/json";
+    body = JSON.stringify(body);
+  }
+  const response = await fetch(url, { method, headers: h, body, cache: "no-store" });
+  if (raw) return response;
+  const data = await response.json().catch(() => null);
+  if (!response.ok) throw new HttpError(response.status, data);
+  return data;
+}
+
+export async function signIn(username, password, deviceName) {
+  const response = await fetch("/api/v1/auth/device-tokens/", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ username, password, device_name: deviceName }),
+  });
+  const data = await response.json().catch(() => null);
+  if (response.status !== 201) throw new HttpError(response.status, data);
+  await db.put("kv", "auth", { token: data.token, device: data.device, role: data.role, username });
+  return data;
+}
+
+// ---- forms ----------------------------------------------------------------------------
+
+async function formIndex() {
+  try {
+    return await request("GET", "/api/v1/forms/");
+  } catch (error) {
+    if (!(error instanceof HttpError) || error.status !== 404) throw error;
+    return request("GET", "/app/forms/");
+  }
+}
+
+/** Download every form definition whose checksum changed. */
+export async function refreshForms() {
+  const index = await formIndex();
+  const rows = Array.isArray(index) ? index : index.results || [];
+  for (const row of rows) {
+    const key = `${row.id}@${row.version}`;
+    const known = await db.get("forms", key);
+    if (known && known.checksum === row.checksum) continue;
+    const def = await request("GET", row.url || `/api/v1/forms/${row.id}/${row.version}/`);
+    await db.put("forms", key, def);
+  }
+  await db.put("kv", "formIndex", rows);
+  return rows;
+}
+
+// ---- push -------------------------------------------------------------------------------
+
+function wireItem(item) {
+  const out = {
+    client_uuid: item.client_uuid,
+    kind: item.kind,
+    payload: item.payload,
+    payload_sha256: item.payload_sha256,
+  };
+  if (item.kind === "submission") {
+    out.form = item.form;
+    if (item.household_id) out.household_id = item.household_id;
+    out.attachments = item.attachments || [];
+  }
+  return out;
+}
+
+function batches(items) {
+  const out = [];
+  let current = [];
+  let bytes = 0;
+  for (const item of items) {
+    const size = JSON.stringify(wireItem(item)).length * 3;
+    if (current.length && (current.length >= MAX_BATCH_ITEMS || bytes + size > MAX_BATCH_BYTES)) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(item);
+    bytes += size;
+  }
+  if (current.length) out.push(current);
+  return out;
+}
+
+async function save(item) {
+  await db.put("items", item.id, item);
+  return item;
+}
+
+/** Push every waiting item; returns the number of items the server answered. */
+export async function push(onChange = () => {}) {
+  let answered = 0;
+  for (const group of batches(pending(await db.all("items")))) {
+    // Invariant: persisted as "sending" before the request leaves.
+    const sending = [];
+    for (const item of group) sending.push(await save(transition(item, "send")));
+    onChange();
+    let response;
+    try {
+      response = await request("POST", "/api/v1/sync/push", {
+        body: { protocol: PROTOCOL, items: sending.map(wireItem) },
+      });
+    } catch (error) {
+      for (const item of sending) await save(transition(item, "failed"));
+      throw error;
+    }
+    for (const result of response.items) {
+      await applyOutcome(sending[result.index], result);
+      answered += 1;
+      onChange();
+    }
+  }
+  return answered;
+}
+
+async function applyOutcome(item, result) {
+  const outcome = result.outcome;
+  if (outcome === "accepted" || outcome === "duplicate") {
+    await uploadAll(item, result.missing_attachments || []);
+    await save(transition(item, outcome));
+  } else if (outcome === "conflict") {
+    await save(transition(item, "conflict", { conflict_reason: result.conflict_reason }));
+  } else {
+    await save(transition(item, "rejected", { errors: result.errors || [] }));
+  }
+}
+
+// ---- attachments ------------------------------------------------------------------------
+
+function attachmentUrl(item, name) {
+  return `/api/v1/sync/attachments/${item.client_uuid}/${encodeURIComponent(name)}`;
+}
+
+async function uploadAll(item, names) {
+  for (const name of names) {
+    const photo = await db.get("photos", `${item.id}/${name}`);
+    if (!photo) throw new Error(`photo ${name} missing on the phone`);
+    await upload(attachmentUrl(item, name), photo.blob);
+  }
+}
+
+/** Resumable PUT with Content-Range (PROTOCOL §4); resumes from the server's offset. */
+export async function upload(url, blob) {
+  const head = await request("HEAD", url, { raw: true });
+  let offset = head.ok ? Number(head.headers.get("Upload-Offset") || 0) : 0;
+  let restarts = 0;
+  while (offset < blob.size) {
+    const end = Math.min(offset + CHUNK, blob.size) - 1;
+    const response = await request("PUT", url, {
+      body: blob.slice(offset, end + 1),
+      headers: { "Content-Type": "application/octet-stream", "Content-Range": `bytes ${offset}-${end}/${blob.size}` },
+      raw: true,
+    });
+    const serverOffset = Number(response.headers.get("Upload-Offset") || 0);
+    if (response.status === 200 || response.status === 201) return;
+    if (response.status === 204) offset = serverOffset || end + 1;
+    else if (response.status === 409) offset = serverOffset;
+    else if (response.status === 422 && restarts++ < 2) offset = 0;
+    else throw new HttpError(response.status, await response.json().catch(() => null));
+  }
+}
+
+// ---- pull -------------------------------------------------------------------------------
+
+function changeOps(change, items) {
+  const d = change.data || {};
+  switch (change.kind) {
+    case "household":
+      return [["households", "put", change.id, { ...d, id: change.id }]];
+    case "assessment":
+      return [["assessments", "put", d.household_id || change.id, d]];
+    case "review":
+      return reviewOps(change, items);
+    case "tombstone":
+      return d.of === "household"
+        ? [["households", "delete", change.id], ["assessments", "delete", change.id]]
+        : [];
+    default:
+      return [];
+  }
+}
+
+function reviewOps(change, items) {
+  const d = change.data || {};
+  const item = items.find((it) => it.client_uuid === change.id || (it.previous_uuids || []).includes(change.id) || it.submission_id === change.id);
+  if (!item) return [];
+  if (d.status === "returned" && item.client_uuid === change.id) {
+    const next = transition(item, "returned", { comment: d.comment });
+    items[items.indexOf(item)] = next;
+    return [["items", "put", item.id, next]];
+  }
+  const updated = { ...item, review_status: d.status };
+  return [["items", "put", item.id, updated]];
+}
+
+/** Pull every page; each page and its cursor are stored in one transaction. */
+export async function pull() {
+  let count = 0;
+  for (;;) {
+    const cursor = (await db.get("kv", "cursor")) || "";
+    const query = cursor ? `?cursor=${encodeURIComponent(cursor)}&limit=200` : "?limit=200";
+    const page = await request("GET", `/api/v1/sync/pull${query}`);
+    const items = await db.all("items");
+    const ops = page.reset ? [["households", "clear"], ["assessments", "clear"]] : [];
+    for (const change of page.changes) ops.push(...changeOps(change, items));
+    ops.push(["kv", "put", "cursor", page.next_cursor]);
+    await db.batch(ops);
+    count += page.changes.length;
+    if (page.changes.some((c) => c.kind === "form")) await refreshForms();
+    if (!page.has_more) return count;
+  }
+}
+
+/** One full sync: forms, push, pull. Returns a summary. */
+export async function syncAll(onChange = () => {}) {
+  await refreshForms().catch((error) => {
+    if (error instanceof HttpError && error.status === 401) throw error;
+  });
+  const pushed = await push(onChange);
+  const pulled = await pull();
+  await db.put("kv", "lastSync", new Date().toISOString());
+  return { pushed, pulled };
+}

@@ -1,0 +1,39 @@
+"""Building push requests exactly as a phone does: canonical JSON hashes, protocol header."""
+
+import json
+import uuid
+from typing import Any
+
+from sync.rules import payload_sha256
+
+PUSH = "/api/v1/sync/push"
+PULL = "/api/v1/sync/pull"
+HEADERS = {"HTTP_X_CHUNGTAY_PROTOCOL": "1"}
+
+
+def item(
+    kind: str, payload: dict[str, Any], *, client_uuid: uuid.UUID | None = None, **extra: Any
+) -> dict:
+    return {
+        "client_uuid": str(client_uuid or uuid.uuid4()),
+        "kind": kind,
+        "payload": payload,
+        "payload_sha256": payload_sha256(payload),
+        **extra,
+    }
+
+
+def push(client: Any, *items: dict, **headers: str) -> Any:
+    body = json.dumps({"protocol": 1, "items": list(items)}, ensure_ascii=False)
+    return client.generic(
+        "POST", PUSH, body.encode(), content_type="application/json", **{**HEADERS, **headers}
+    )
+
+
+def pull(client: Any, cursor: str | None = None, limit: int | None = None) -> Any:
+    params = {k: v for k, v in {"cursor": cursor, "limit": limit}.items() if v is not None}
+    return client.get(PULL, params, **HEADERS)
+
+
+def household_payload(village: str, code: str = "HD100", **fields: Any) -> dict[str, Any]:
+    return {"code": code, "head_name": "Lò Văn Páo", "village": village, **fields}
