@@ -51,16 +51,16 @@ def case_files() -> list[Path]:
     return sorted(CASES_DIR.glob("*.json"))
 
 
-def _question(field_id: str, spec: object) -> Question:
+def _question(field_id: str, spec: Any) -> Question:
     """A minimal Question for decoding answers of a declared field."""
-    kind, choices = (spec, None) if isinstance(spec, str) else (spec["type"], spec.get("choices"))  # type: ignore[index, union-attr]
+    kind, choices = (spec, None) if isinstance(spec, str) else (spec["type"], spec.get("choices"))
     choice_list = None
     if choices is not None:
         choice_list = ChoiceList(field_id, tuple(Choice(c, _LABEL, c) for c in choices))
     return Question(id=field_id, type=kind, path=field_id, choice_list=choice_list)
 
 
-def _info(field_id: str, spec: object) -> FieldInfo:
+def _info(field_id: str, spec: Any) -> FieldInfo:
     if isinstance(spec, dict) and spec["type"] == "repeat":
         members = {k: _info(k, v) for k, v in spec["fields"].items()}
         return FieldInfo("repeat", members=members)
@@ -69,26 +69,26 @@ def _info(field_id: str, spec: object) -> FieldInfo:
     return FieldInfo(question.type, choices)
 
 
-def _scope(fields: Mapping[str, object], repeat: str | None) -> Scope:
+def _scope(fields: Mapping[str, Any], repeat: str | None) -> Scope:
     infos = {k: _info(k, v) for k, v in fields.items()}
     member_ids = frozenset(m for info in infos.values() for m in (info.members or {}))
     return Scope(fields=infos, repeat=repeat, member_ids=member_ids)
 
 
-def _decode_level(fields: Mapping[str, object], raw: Mapping[str, object]) -> dict[str, Value]:
-    values: dict[str, Value] = {}
+def _decode_level(fields: Mapping[str, Any], raw: Mapping[str, Any]) -> dict[str, Value]:
+    values: dict[str, Any] = {}
     for key, value in raw.items():
         spec = fields[key]
         if value is None:
             values[key] = None
         elif isinstance(spec, dict) and spec["type"] == "repeat":
-            values[key] = tuple(_decode_level(spec["fields"], item) for item in value)  # type: ignore[misc]
+            values[key] = tuple(_decode_level(spec["fields"], item) for item in value)
         else:
             values[key] = decode(_question(key, spec), value)
     return values
 
 
-def run_case(fields: Mapping[str, object], case: Mapping[str, Any]) -> Outcome:
+def run_case(fields: Mapping[str, Any], case: Mapping[str, Any]) -> Outcome:
     """Compile and evaluate one case, returning what happened."""
     repeat = case.get("scope")
     try:
@@ -135,7 +135,8 @@ def type_of(value: Scalar) -> str:
 def matches(outcome: Outcome, case: Mapping[str, Any]) -> bool:
     """True when the outcome is what the case expects."""
     if "error" in case:
-        return outcome.error == case["error"] and outcome.phase == case.get("phase", outcome.phase)
+        phase: str | None = case.get("phase", outcome.phase)
+        return outcome.error == case["error"] and outcome.phase == phase
     expected = case["expected"]
     if outcome.error is not None or outcome.type != expected["type"]:
         return False
@@ -152,4 +153,4 @@ def _same_value(value: Scalar, expected: Mapping[str, Any]) -> bool:
         return value == date.fromisoformat(expected["value"])
     if kind == "list":
         return value == tuple(expected["value"])
-    return value == expected["value"] and type(value) is type(expected["value"])
+    return bool(value == expected["value"] and type(value) is type(expected["value"]))

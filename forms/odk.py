@@ -101,7 +101,7 @@ def form_to_xform(form: FormDefinition, *, validate: bool = False) -> str:
         form_name=form.id,
         file_type=".xlsx",
     )
-    return result.xform
+    return str(result.xform)
 
 
 # ---- survey rows --------------------------------------------------------------------------

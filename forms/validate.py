@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Final
+from typing import Final, cast
 
 from forms.answers import AnswerRefused, decode
 from forms.expressions import (
@@ -371,6 +371,6 @@ def _check_items(node: Question, raw: list[Mapping[str, object]], run: _Run, pat
     for index, (raw_item, store) in enumerate(zip(raw, items, strict=False)):
         prefix = f"{path}[{index}]."
         run.errors += _unknown_keys(raw_item, members, prefix)
-        item_level = _Level(raw_item, dict(store), prefix)
+        item_level = _Level(raw_item, dict(cast(Item, store)), prefix)
         for child in node.children:
             _check(child, item_level, run)

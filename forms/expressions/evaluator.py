@@ -130,14 +130,14 @@ def _compare(op: str, left: Scalar, right: Scalar) -> Scalar:
     if left is None or right is None:
         return None
     if is_number(left) and is_number(right):
-        return _COMPARATORS[op](_sign(left, right))  # type: ignore[arg-type]
+        return _COMPARATORS[op](_sign(left, right))
     if type(left) is not type(right) or not isinstance(left, bool | str | date):
         raise ExpressionError(
             "type_error", f"cannot compare a {type_name(left)} with a {type_name(right)}"
         )
     if op not in ("=", "!=") and isinstance(left, bool | str):
         raise ExpressionError("type_error", f"{op} is not defined on a {type_name(left)}")
-    return _COMPARATORS[op](_sign(left, right))  # type: ignore[arg-type]
+    return _COMPARATORS[op](_sign(left, right))
 
 
 def _sign(left: object, right: object) -> int:
