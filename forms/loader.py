@@ -2,6 +2,31 @@
 
 The loader is strict: unknown keys, wrong JSON types, duplicate ids, missing choice lists
 and faulty expressions are all refused, so a definition that loads cannot fail in the field.
+
+Definition format (forms/definitions/<form_id>/v<version>.json):
+
+    {"id": "household_survey", "version": "1",
+     "title": {"vi": "...", "en": "..."}, "description": {...}, "provisional": false,
+     "source": "legal basis, free text",
+     "choice_lists": {"yes_no": [{"value": "yes", "label": {...}, "fact": true,
+                                  "provisional": false}, ...]},
+     "sections": [{"id": "general", "label": {...}, "relevant": "...",
+                   "questions": [QUESTION, ...]}]}
+
+    QUESTION = {"id": "snake_case, unique in the form", "type": one of model.QUESTION_TYPES,
+                "label": {...}, "hint": {...}, "required": false, "relevant": EXPR,
+                "constraint": EXPR, "constraint_message": {...},   # answered types
+                "choices": "list name",                             # select_one/_multiple
+                "min": n, "max": n,                                 # integer/decimal
+                "max_length": n,                                    # text
+                "calculation": EXPR,                                # calculate
+                "questions": [QUESTION, ...],                       # group/repeat
+                "min_count": n, "max_count": n,                     # repeat
+                "fact": "dotted.path",                              # see forms.mapping
+                "provisional": false}
+
+A choice's `fact` defaults to its value. Sections are groups; groups only structure the
+form, answers are flat (EXPRESSIONS.md §9). A stated top-level "checksum" must match.
 """
 
 from __future__ import annotations

@@ -114,3 +114,9 @@ def test_survey_calculations_are_exposed_by_resolve(
     assert str(values["income_per_person_month"]) == "1583333"
     assert values["non_durable_parts"] == 0
     assert values["members"][2]["age_year_end"] == 12  # type: ignore[index, call-overload]
+
+
+def test_find_shipped_picks_the_highest_version_by_default() -> None:
+    assert find_shipped("household_survey").version == "1"
+    with pytest.raises(LookupError):
+        find_shipped("household_survey", "9")
