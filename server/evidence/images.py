@@ -103,12 +103,19 @@ def _empty() -> ImageRefused:
     return ImageRefused("empty", "Tệp ảnh trống.", "The image file is empty.")
 
 
+def _human_size(n_bytes: int) -> str:
+    """Size as a phone user reads it: whole MB, or KB below one MB."""
+    if n_bytes >= 1024 * 1024:
+        return f"{n_bytes / (1024 * 1024):.3g} MB"
+    return f"{max(1, n_bytes // 1024)} KB"
+
+
 def _too_large(max_bytes: int) -> ImageRefused:
-    mb = f"{max_bytes / (1024 * 1024):g}"
+    limit = _human_size(max_bytes)
     return ImageRefused(
         "too_large",
-        f"Ảnh quá lớn. Dung lượng tối đa là {mb} MB.",
-        f"The image is too large. The maximum size is {mb} MB.",
+        f"Ảnh quá lớn. Dung lượng tối đa là {limit}.",
+        f"The image is too large. The maximum size is {limit}.",
     )
 
 
@@ -401,7 +408,7 @@ def perceptual_hash(data: bytes) -> str:
     with _refuse_decode_errors():
         img = _decode(data, _Limits(), _draft("L", (64, 64)))
         small = ImageOps.exif_transpose(img).convert("L").resize((9, 8), Image.Resampling.LANCZOS)
-    pixels = list(small.getdata())
+    pixels = small.tobytes()  # mode L: one byte per pixel, row-major
     bits = 0
     for row in range(8):
         for col in range(8):
