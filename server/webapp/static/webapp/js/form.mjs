@@ -363,9 +363,15 @@ export function payloadOf(form, answers, run) {
   return out;
 }
 
+/** A number as the protocol carries it; an unparseable entry stays as typed (a type error). */
 function wireNumber(v) {
-  const d = typeof v === "number" ? Dec.fromNumber(v) : Dec.parse(String(v));
-  const text = d.toString();
+  let d;
+  try {
+    d = typeof v === "number" ? Dec.fromNumber(v) : Dec.parse(String(v));
+  } catch {
+    return v;
+  }
+  const text = d.toString().replace(/(\.[0-9]*?)0+$/, "$1").replace(/\.$/, "");
   return /^-?[0-9]+$/.test(text) && Math.abs(Number(text)) <= Number.MAX_SAFE_INTEGER ? Number(text) : text;
 }
 
