@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 
 from server.api.errors import DomainValidationError, FieldError, RevisionConflict
 from server.common.text import fold
+from server.feed.models import FeedKind
+from server.feed.services import feed_append, feed_append_tombstone
 from server.registry.choices import LEVEL_RANK, Relation, UnitLevel
 from server.registry.models import ChangeAction, Household, HouseholdChange, Member, Unit
 
@@ -227,6 +229,7 @@ def household_refresh_derived(*, household: Household) -> None:
         head_name=household.head_name, search_text=search_text
     )
     household.search_text = search_text
+    feed_append(kind=FeedKind.HOUSEHOLD, record_id=household.pk, scope_path=household.village.path)
 
 
 # --- members -------------------------------------------------------------------
@@ -257,6 +260,7 @@ def _member_insert(
         source=source,
         changes={k: [None, _jsonable(k, getattr(member, k))] for k in MEMBER_FIELDS},
     )
+    feed_append(kind=FeedKind.MEMBER, record_id=member.pk, scope_path=household.village.path)
     return member
 
 
@@ -310,6 +314,7 @@ def member_update(
         actor=actor,
         source=source,
     )
+    feed_append(kind=FeedKind.MEMBER, record_id=member.pk, scope_path=member.household.village.path)
     household_refresh_derived(household=member.household)
     return member
 
@@ -331,6 +336,12 @@ def member_remove(
         changes={"removed": [False, True]},
         actor=actor,
         source=source,
+    )
+    feed_append_tombstone(
+        of_kind=FeedKind.MEMBER,
+        record_id=member.pk,
+        scope_path=member.household.village.path,
+        reason="deleted",
     )
     household_refresh_derived(household=member.household)
 
