@@ -1,6 +1,7 @@
 """Validate one submission against the exact form version it was filled with.
 
-`validate` returns every error, never only the first, in document order. Each error has a
+`validate` returns every error, never only the first: unknown top-level keys first, then in
+document order (an item's unknown keys before its questions). Each error has a
 path into the answers (`members[2].birth_date`, items counted from 0), a stable code and a
 message in Vietnamese and English.
 """
@@ -66,6 +67,8 @@ class _Run:
     errors: list[ValidationError] = field(default_factory=list)
     # Decoding refusals by answer path, reported when pass 2 reaches that path.
     refused: dict[str, AnswerRefused] = field(default_factory=dict)
+    # Pass-1 expression faults by answer path, also reported in pass 2 to keep the order.
+    deferred: dict[str, ValidationError] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,7 +209,7 @@ def _is_relevant(node: Question, env: Env, path: str, run: _Run) -> bool:
     try:
         return evaluate_condition(node.relevant.node, env) is True
     except ExpressionError as fault:
-        run.errors.append(_expression_error(path, "relevant", fault))
+        run.deferred[path] = _expression_error(path, "relevant", fault)
         return False
 
 
@@ -215,7 +218,8 @@ def _calculate(node: Question, level: _Level, run: _Run) -> Scalar:
     try:
         return evaluate(node.calculation.node, _env(run, level))
     except ExpressionError as fault:
-        run.errors.append(_expression_error(level.prefix + node.id, "calculation", fault))
+        path = level.prefix + node.id
+        run.deferred[path] = _expression_error(path, "calculation", fault)
         return None
 
 
@@ -286,6 +290,9 @@ def _count_refusal(node: Question, count: int) -> AnswerRefused | None:
 
 
 def _check(node: Question, level: _Level, run: _Run) -> None:
+    deferred = run.deferred.pop(level.prefix + node.id, None)
+    if deferred is not None:
+        run.errors.append(deferred)
     if node.type == "group":
         for child in node.children:
             _check(child, level, run)

@@ -373,3 +373,20 @@ def test_relevance_in_repeat_reads_the_current_item() -> None:
 def test_repeat_item_must_be_an_object() -> None:
     form = load_form(minimal_form(question("r", "repeat", questions=[question("x", "integer")])))
     assert errors(form, {"r": [1]}) == [("r", "type")]
+
+
+def test_errors_come_in_document_order_including_expression_faults() -> None:
+    form = load_form(
+        minimal_form(
+            question("a", "integer"),
+            question("t", "text", required=True),
+            question("c", "calculate", calculation="10 / ${a}"),
+            question("d", "integer", required=True),
+        )
+    )
+    assert errors(form, {"zz": 1, "a": 0}) == [
+        ("zz", "unknown_field"),
+        ("t", "required"),
+        ("c", "expression"),
+        ("d", "required"),
+    ]
