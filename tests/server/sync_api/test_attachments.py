@@ -1,0 +1,162 @@
+"""Resumable photo upload: HEAD for the offset, Content-Range to continue, checks at the end."""
+
+import hashlib
+import io
+import struct
+import uuid
+import zlib
+
+import pytest
+from PIL import Image
+
+from server.accounts.models import Role
+from server.evidence.models import Attachment, AttachmentChunk
+from tests.server.conftest import client_for
+from tests.server.sync_api.helpers import HEADERS, household_payload, item, push
+
+
+def jpeg(width: int = 800, height: int = 600) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (120, 160, 90)).save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def png_bomb(side: int = 20_000) -> bytes:
+    """A valid 1-bit PNG header of side × side whose zero rows compress to a few KB."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)
+    rows = zlib.compress(b"\x00" * ((side // 8 + 1) * 200), 9)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
+    )
+
+
+@pytest.fixture
+def phone(personas):
+    return client_for(personas[Role.VOLUNTEER])
+
+
+def declare(phone, tree, data: bytes, name: str = "front.jpg", sha256: str | None = None) -> str:
+    hid = uuid.uuid4()
+    attachments = [
+        {"name": name, "sha256": sha256 or hashlib.sha256(data).hexdigest(), "size": len(data)}
+    ]
+    response = push(
+        phone,
+        item(
+            "household_create",
+            household_payload(tree.village1a.code),
+            client_uuid=hid,
+            attachments=attachments,
+        ),
+    )
+    assert response.json()["items"][0]["missing_attachments"] == [name]
+    return f"/api/v1/sync/attachments/{hid}/{name}"
+
+
+def put(phone, url: str, body: bytes, content_range: str | None = None):
+    extra = {"HTTP_CONTENT_RANGE": content_range} if content_range else {}
+    return phone.generic(
+        "PUT", url, body, content_type="application/octet-stream", **HEADERS, **extra
+    )
+
+
+def test_a_photo_sent_in_two_chunks_resumes_from_the_offset_the_server_reports(phone, tree):
+    data = jpeg()
+    url = declare(phone, tree, data)
+    half = len(data) // 2
+    first = put(phone, url, data[:half], f"bytes 0-{half - 1}/{len(data)}")
+    assert (first.status_code, first["Upload-Offset"]) == (204, str(half))
+    head = phone.head(url, **HEADERS)
+    assert (head.status_code, head["Upload-Offset"], head["Upload-Length"]) == (
+        200,
+        str(half),
+        str(len(data)),
+    )
+    last = put(phone, url, data[half:], f"bytes {half}-{len(data) - 1}/{len(data)}")
+    assert last.status_code == 201
+    stored = Attachment.objects.get()
+    assert stored.complete is True
+    assert stored.file.read() == data
+    assert (stored.width, stored.height, stored.content_type) == (800, 600, "image/jpeg")
+    assert stored.thumbnail.name.endswith("-thumb.jpg")
+    assert AttachmentChunk.objects.count() == 0
+    assert put(phone, url, data).status_code == 200
+
+
+def test_a_chunk_at_the_wrong_offset_is_409_and_writes_nothing(phone, tree):
+    data = jpeg()
+    url = declare(phone, tree, data)
+    response = put(phone, url, data[100:200], f"bytes 100-199/{len(data)}")
+    assert (response.status_code, response["Upload-Offset"]) == (409, "0")
+    assert AttachmentChunk.objects.count() == 0
+
+
+def test_a_wrong_sha256_is_refused_and_the_bytes_are_discarded(phone, tree):
+    data = jpeg()
+    url = declare(phone, tree, data, sha256="0" * 64)
+    response = put(phone, url, data)
+    assert response.status_code == 422
+    assert response.json()["error"]["issues"][0]["code"] == "sha256_mismatch"
+    assert (Attachment.objects.get().received, Attachment.objects.get().complete) == (0, False)
+    assert AttachmentChunk.objects.count() == 0
+
+
+def test_a_truncated_image_is_refused(phone, tree):
+    data = jpeg()[:4000]
+    url = declare(phone, tree, data)
+    response = put(phone, url, data)
+    assert response.status_code == 422
+    assert response.json()["error"]["issues"][0]["code"] == "corrupt"
+    assert Attachment.objects.get().complete is False
+
+
+def test_a_text_file_named_jpg_is_refused(phone, tree):
+    data = b"this is not a photo, just text\n" * 20
+    url = declare(phone, tree, data)
+    response = put(phone, url, data)
+    assert response.status_code == 422
+    assert response.json()["error"]["issues"][0]["code"] == "not_an_image"
+    assert Attachment.objects.get().file.name == ""
+
+
+def test_a_20000_by_20000_png_bomb_is_refused(phone, tree):
+    data = png_bomb()
+    assert len(data) < 200_000
+    url = declare(phone, tree, data, name="bomb.png")
+    response = put(phone, url, data)
+    assert response.status_code == 422
+    assert response.json()["error"]["issues"][0]["code"] == "too_many_pixels"
+    assert Attachment.objects.get().complete is False
+
+
+def test_an_undeclared_attachment_is_404(phone, tree):
+    url = f"/api/v1/sync/attachments/{uuid.uuid4()}/front.jpg"
+    assert put(phone, url, jpeg()).status_code == 404
+    assert phone.head(url, **HEADERS).status_code == 404
+
+
+def test_another_users_attachment_is_404(phone, personas, tree):
+    data = jpeg()
+    url = declare(phone, tree, data)
+    other = client_for(personas[Role.COMMUNE_OFFICER])
+    assert put(other, url, data).status_code == 404
+    assert Attachment.objects.filter(complete=True).count() == 0
+
+
+def test_a_body_over_the_attachment_limit_is_413(phone, tree):
+    url = declare(phone, tree, jpeg())
+    response = phone.generic(
+        "PUT",
+        url,
+        b"x",
+        content_type="application/octet-stream",
+        **HEADERS,
+        CONTENT_LENGTH=str(11 * 1024 * 1024),
+    )
+    assert response.status_code == 413
