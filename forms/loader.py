@@ -73,6 +73,7 @@ _KEYS_BY_TYPE: Final[dict[str, frozenset[str]]] = {
     "repeat": _BASE_KEYS
     | {"questions", "min_count", "max_count", "constraint", "constraint_message"},
 }
+_VALUELESS: Final = frozenset({"group", "note"})
 _FORM_KEYS: Final = frozenset(
     {
         "id",
@@ -206,17 +207,20 @@ class _Outline:
     members: dict[str, dict[str, FieldInfo]] = field(default_factory=dict)
 
     def scope(self) -> Scope:
+        """Top-level ids that hold a value; groups and notes cannot be referenced."""
         top = {
             qid: self._with_members(qid, info)
             for qid, info in self.infos.items()
-            if qid not in self.repeat_of
+            if qid not in self.repeat_of and info.kind not in _VALUELESS
         }
         return Scope(fields=top, member_ids=frozenset(self.repeat_of))
 
     def _with_members(self, qid: str, info: FieldInfo) -> FieldInfo:
         if info.kind != "repeat":
             return info
-        return replace(info, members=self.members.get(qid, {}))
+        members = self.members.get(qid, {})
+        valued = {k: v for k, v in members.items() if v.kind not in _VALUELESS}
+        return replace(info, members=valued)
 
 
 def _outline(
@@ -476,7 +480,8 @@ def _check_label_references(form: FormDefinition, outline: _Outline) -> None:
         for key, text in (("label", node.label), ("hint", node.hint)):
             for lang, value in (("vi", text.vi), ("en", text.en)) if text else ():
                 for match in _LABEL_REF_RE.finditer(value):
-                    if match.group(2) not in outline.order or match.group(1):
+                    info = outline.infos.get(match.group(2))
+                    if info is None or info.kind in _VALUELESS or match.group(1):
                         where = _join(_join(node.path, key), lang)
                         message = f"{match.group(0)} names no question"
                         raise _fail(where, "unknown_reference", message)

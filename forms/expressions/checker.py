@@ -138,7 +138,7 @@ def _check_selected(node: Call, scope: Scope) -> None:
     """selected() reads a select question; a literal code must be one of its choices."""
     target, code = node.args
     info = _lookup(target, scope)
-    if info is None:
+    if info is None or info.kind == "calculate":  # a calculation's type is only known at run time
         return
     if info.kind not in SELECT_KINDS:
         message = f"selected() needs a select question, not a {info.kind}"

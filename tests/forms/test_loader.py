@@ -246,3 +246,14 @@ def test_definition_file_with_bad_json_is_refused(tmp_path: Any) -> None:
     with pytest.raises(FormDefinitionError) as caught:
         load_definition_file(path)
     assert caught.value.code == "json"
+
+
+def test_groups_and_notes_cannot_be_referenced() -> None:
+    data = minimal_form(
+        question("n", "note"),
+        question("g", "group", questions=[question("x", "integer")]),
+        question("c", "calculate", calculation="answered(${g})"),
+    )
+    assert refusal(data) == ("sections[0].questions[2].calculation", "unknown_reference")
+    data["sections"][0]["questions"][2]["calculation"] = "answered(${n})"
+    assert refusal(data) == ("sections[0].questions[2].calculation", "unknown_reference")
