@@ -1,0 +1,72 @@
+"""Races that lose or duplicate data elsewhere, run for real on PostgreSQL."""
+
+import threading
+import uuid
+
+import pytest
+from django.db import connection, connections
+
+from server.accounts.models import Role
+from server.registry.models import Household
+from server.sync_api.models import ConflictCopy, Receipt
+from tests.server.conftest import client_for
+from tests.server.sync_api.helpers import household_payload, item, push
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="needs real concurrent connections"
+    ),
+]
+
+
+def _race(count: int, action) -> list:
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait()
+            results[index] = action(index)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+def test_eight_threads_pushing_the_same_uuid_store_exactly_one_row(personas, tree):
+    clients = [client_for(personas[Role.VOLUNTEER]) for _ in range(8)]
+    hid = uuid.uuid4()
+    create = item("household_create", household_payload(tree.village1a.code), client_uuid=hid)
+    outcomes = _race(8, lambda i: push(clients[i], create).json()["items"][0]["outcome"])
+    assert sorted(outcomes) == ["accepted"] + ["duplicate"] * 7
+    assert Household.objects.filter(pk=hid).count() == 1
+    assert Receipt.objects.filter(client_uuid=hid).count() == 1
+
+
+def test_two_devices_editing_from_the_same_base_give_one_accept_and_one_conflict(
+    personas, tree, household_in
+):
+    clients = [client_for(personas[Role.VOLUNTEER]), client_for(personas[Role.COMMUNE_OFFICER])]
+    edits = [
+        item(
+            "household_edit",
+            {"address": f"Địa chỉ {i}"},
+            target_id=str(household_in.pk),
+            base_revision=1,
+        )
+        for i in range(2)
+    ]
+    outcomes = _race(2, lambda i: push(clients[i], edits[i]).json()["items"][0]["outcome"])
+    assert sorted(outcomes) == ["accepted", "conflict"]
+    household_in.refresh_from_db()
+    winner = outcomes.index("accepted")
+    assert (household_in.address, household_in.revision) == (f"Địa chỉ {winner}", 2)
+    kept = ConflictCopy.objects.get()
+    assert kept.payload == {"address": f"Địa chỉ {1 - winner}"}
+    assert household_in.flagged_for_review is True
