@@ -17,7 +17,7 @@ import pytest
 from bench.sync.chaos_proxy import ChaosConfig, ChaosProxy, Fault
 from sync.client import Outbox, Retrier, RetriesExhausted, SyncClient
 from sync.client.transport import HttpTransport
-from tests.sync.builders import submission
+from tests.sync.builders import PHOTO, PHOTO_REF, submission
 from tests.sync.fake_server import TOKEN, FakeServer, serve_http
 
 
@@ -137,8 +137,12 @@ def push_through_chaos(seed: int, db: Path) -> tuple[Outbox, FakeServer, ChaosPr
     config = ChaosConfig(seed=seed, drop=0.15, reset_mid_body=0.15, lose_response=0.2, replay=0.2)
     outbox = Outbox(db)
     uuids = [UUID(int=n + 1) for n in range(30)]
+    photo = db.parent / "roof.jpg"
+    photo.write_bytes(PHOTO)
     for uuid in uuids:
-        outbox.enqueue(submission(uuid), {})
+        with_photo = uuid.int % 5 == 0
+        item = submission(uuid, attachments=(PHOTO_REF,) if with_photo else ())
+        outbox.enqueue(item, {"roof.jpg": photo} if with_photo else {})
     with serve_http(server) as url:
         proxy = ChaosProxy(("127.0.0.1", int(url.rsplit(":", 1)[1])), config)
         _, port = proxy.start()
@@ -149,6 +153,7 @@ def push_through_chaos(seed: int, db: Path) -> tuple[Outbox, FakeServer, ChaosPr
             token=TOKEN,
             retrier=retrier,
             batch_items=5,
+            chunk_bytes=2048,
         )
         for _ in range(10):
             try:
@@ -168,6 +173,9 @@ def test_client_through_chaos_stores_every_item_exactly_once(seed: int, tmp_path
     assert set(outbox.item_states().values()) == {"sent"}
     assert sorted(server.store.submissions) == sorted(uuids)
     assert len(server.store.receipts) == 30
+    assert set(outbox.attachment_states().values()) == {"sent"}
+    assert len(server.store.complete_blobs) == 6
+    assert {bytes(server.store.blobs[key]) for key in server.store.complete_blobs} == {PHOTO}
 
 
 def test_seed_11_exercises_every_destructive_fault(tmp_path: Path) -> None:
