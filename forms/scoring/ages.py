@@ -7,27 +7,26 @@ date is 31 December (SPEC.md §3). Every test answers True, False or None (unkno
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import Final
+from typing import Final, NamedTuple
 
 from forms.scoring.facts import Member
 
 _NO_AGE_MAX: Final = 200
+_DATE: Final = "birth_date"
+_YEAR: Final = "birth_year"
 
 
-@dataclass(frozen=True, slots=True)
-class Age:
-    """Age range of one member; ``evidence`` and ``missing`` are field paths."""
+class Age(NamedTuple):
+    """Age range of one member; a tuple because one is built per member per assessment."""
 
     lo: int
     hi: int
     months_lo: int
     months_hi: int
-    # Path of the fact the age rests on (present in the input) or "" when there is none.
-    evidence: str
-    # Path to ask for when a test cannot be decided from this range.
-    missing: str
+    index: int
+    # Fact the age rests on: "birth_date", "birth_year", or "" when neither is known.
+    basis: str
 
     def between(self, low: int, high: int) -> bool | None:
         """Return whether low ≤ age < high, in whole years."""
@@ -45,32 +44,36 @@ class Age:
             return False
         return None
 
+    @property
+    def evidence(self) -> str:
+        """Path of the fact the age rests on, or "" when there is none."""
+        return f"members[{self.index}].{self.basis}" if self.basis else ""
+
+    @property
+    def missing(self) -> str:
+        """Path to ask for when a test cannot be decided from this range."""
+        return f"members[{self.index}].{_DATE if self.basis else _YEAR}"
+
 
 def member_age(member: Member, index: int, ref: date) -> Age:
-    """Return the member's age range at ``ref``; raise ValueError if born after it."""
-    prefix = f"members[{index}]"
-    if member.birth_date is not None:
-        return _from_date(member.birth_date, ref, prefix)
+    """Return the member's age range at ``ref``; raise ValueError(path) if born after it."""
+    born = member.birth_date
+    if born is not None:
+        months = (ref.year - born.year) * 12 + ref.month - born.month - (ref.day < born.day)
+        if months < 0:
+            raise ValueError(f"members[{index}].{_DATE}")
+        return Age(months // 12, months // 12, months, months, index, _DATE)
     if member.birth_year is not None:
-        return _from_year(member.birth_year, ref, prefix)
-    return Age(0, _NO_AGE_MAX, 0, _NO_AGE_MAX * 12 + 11, "", f"{prefix}.birth_year")
+        return _from_year(member.birth_year, ref, index)
+    return Age(0, _NO_AGE_MAX, 0, _NO_AGE_MAX * 12 + 11, index, "")
 
 
-def _from_date(born: date, ref: date, prefix: str) -> Age:
-    months = (ref.year - born.year) * 12 + ref.month - born.month - (ref.day < born.day)
-    if months < 0:
-        raise ValueError(f"{prefix}.birth_date")
-    path = f"{prefix}.birth_date"
-    return Age(months // 12, months // 12, months, months, path, path)
-
-
-def _from_year(year: int, ref: date, prefix: str) -> Age:
+def _from_year(year: int, ref: date, index: int) -> Age:
     years = ref.year - year
     if years < 0:
-        raise ValueError(f"{prefix}.birth_year")
-    evidence, missing = f"{prefix}.birth_year", f"{prefix}.birth_date"
+        raise ValueError(f"members[{index}].{_YEAR}")
     if ref.month == 12 and ref.day == 31:
         # Everyone born in `year` has completed exactly `years` years on 31 December.
-        return Age(years, years, years * 12, years * 12 + 11, evidence, missing)
+        return Age(years, years, years * 12, years * 12 + 11, index, _YEAR)
     low = max(years - 1, 0)
-    return Age(low, years, low * 12, years * 12 + 11, evidence, missing)
+    return Age(low, years, low * 12, years * 12 + 11, index, _YEAR)

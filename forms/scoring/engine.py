@@ -17,11 +17,10 @@ from forms.scoring.decode import FactsError, FactsProblem
 from forms.scoring.facts import HouseholdFacts
 from forms.scoring.income import IncomeResult, at_most, establish_income
 from forms.scoring.indicators import Ctx, Finding
-from forms.scoring.result import Assessment, Decision, IndicatorResult, WorkerFlag
+from forms.scoring.result import Assessment, Decision, WorkerFlag
 from forms.scoring.ruleset import (
     CONFIDENCE_ORDER,
     ClassRule,
-    Indicator,
     Ruleset,
     load_ruleset,
     money,
@@ -61,9 +60,6 @@ def score(facts: HouseholdFacts, *, ruleset: str | Ruleset | None = None) -> Ass
         ruleset_covers_year=facts.review_year in rules.review_years,
         engine_version=ENGINE_VERSION,
         income=income,
-        indicators=tuple(
-            _indicator_result(i, f) for i, f in zip(rules.indicators, findings, strict=True)
-        ),
         deprivation_count=outcome.known,
         unknown_indicator_count=outcome.unknown,
         household_class=outcome.klass,
@@ -73,6 +69,8 @@ def score(facts: HouseholdFacts, *, ruleset: str | Ruleset | None = None) -> Ass
         low_income_workers=_worker_flags(rules, ctx, income, outcome),
         confidence=outcome.confidence,
         rules_used=_expand_used(rules, outcome.used),
+        findings=tuple(findings),
+        specs=rules.indicators,
     )
 
 
@@ -143,41 +141,68 @@ def _classify(
     within [known, known + unknown]. Rules are walked in order per scenario, so the
     correlation between rules (e.g. "near-poor" is only reached when "poor" failed) is kept.
     """
-    known = sum(1 for f in findings if f.deprived is True)
-    unknown = sum(1 for f in findings if f.deprived is None)
+    values = [f.deprived for f in findings]
+    known, unknown = values.count(True), values.count(None)
     tests = [at_most(income, rules, name, area) for name in rules.class_lines]
-    positions = _income_positions(tests)
+    walk = _walk(rules, tuple(value for value, _ in tests), known, unknown)
+    missing: list[str] = []
+    if walk.income_matters:
+        missing.extend(p for value, paths in tests if value is None for p in paths)
+    if walk.deprivations_matter:
+        missing.extend(p for f in findings if f.deprived is None for p in f.missing)
+    return _Outcome(
+        klass=walk.possible[0] if len(walk.possible) == 1 else UNDETERMINED,
+        possible=walk.possible,
+        missing=tuple(dict.fromkeys(missing)),
+        deciding=walk.deciding,
+        known=known,
+        unknown=unknown,
+        confidence=walk.confidence,
+        used=walk.used,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Walk:
+    """Classification over all scenarios, independent of which facts were missing."""
+
+    possible: tuple[str, ...]
+    deciding: ClassRule
+    used: tuple[str, ...]
+    confidence: str
+    income_matters: bool
+    deprivations_matter: bool
+
+
+@cache
+def _walk(rules: Ruleset, line_values: tuple[bool | None, ...], known: int, unknown: int) -> _Walk:
+    """Walk every scenario; cached, since households share few distinct combinations."""
+    positions = _income_positions(line_values)
     grid = {
         (p, d): _fire(rules, p, d) for p in positions for d in range(known, known + unknown + 1)
     }
     possible = tuple(k for k in _CLASS_ORDER if any(f.rule.klass == k for f in grid.values()))
-    missing: list[str] = []
-    if len(possible) > 1 and _varies(grid, by_income=True):
-        missing.extend(p for value, paths in tests if value is None for p in paths)
-    if len(possible) > 1 and _varies(grid, by_income=False):
-        missing.extend(p for f in findings if f.deprived is None for p in f.missing)
+    undecided = len(possible) > 1
     used = tuple(dict.fromkeys(u for f in grid.values() for u in f.used))
-    return _Outcome(
-        klass=possible[0] if len(possible) == 1 else UNDETERMINED,
+    return _Walk(
         possible=possible,
-        missing=tuple(dict.fromkeys(missing)),
         deciding=min((f.rule for f in grid.values()), key=_rule_rank(rules)),
-        known=known,
-        unknown=unknown,
-        confidence=_lowest_confidence(rules, used),
         used=used,
+        confidence=_lowest_confidence(rules, used),
+        income_matters=undecided and _varies(grid, by_income=True),
+        deprivations_matter=undecided and _varies(grid, by_income=False),
     )
 
 
 _CLASS_ORDER: Final = ("POOR", "NEAR_POOR", "MIDDLE", "NOT_POOR")
 
 
-def _income_positions(tests: Sequence[Test]) -> list[int]:
-    """Return income positions consistent with the tests; position p means ≤ line j iff j ≥ p."""
+def _income_positions(values: Sequence[bool | None]) -> list[int]:
+    """Return income positions consistent with the line tests; p means ≤ line j iff j ≥ p."""
     return [
         p
-        for p in range(len(tests) + 1)
-        if all(value is None or value == (j >= p) for j, (value, _) in enumerate(tests))
+        for p in range(len(values) + 1)
+        if all(value is None or value == (j >= p) for j, value in enumerate(values))
     ]
 
 
@@ -247,34 +272,6 @@ def _and(a: Test, b: Test) -> Test:
 # --- texts -------------------------------------------------------------------------------
 
 
-def _indicator_result(indicator: Indicator, finding: Finding) -> IndicatorResult:
-    if finding.deprived is None:
-        paths = ", ".join(finding.missing)
-        vi, en = f"Chưa xác định, thiếu dữ kiện: {paths}", f"Unknown, missing facts: {paths}"
-    elif finding.deprived:
-        who = ", ".join(finding.subjects)
-        vi, en = f"{indicator.deprived_vi}: {who}", f"{indicator.deprived_en}: {who}"
-    else:
-        checked = ", ".join(finding.evidence)
-        vi, en = (
-            f"{indicator.not_deprived_vi} ({checked})",
-            f"{indicator.not_deprived_en} ({checked})",
-        )
-    return IndicatorResult(
-        code=indicator.code,
-        dimension=indicator.dimension,
-        name_vi=indicator.name_vi,
-        name_en=indicator.name_en,
-        deprived=finding.deprived,
-        reason_vi=vi,
-        reason_en=en,
-        evidence=finding.evidence,
-        missing=finding.missing,
-        source=indicator.source,
-        confidence=indicator.confidence,
-    )
-
-
 def _decision(rules: Ruleset, out: _Outcome, income: IncomeResult, area: str | None) -> Decision:
     if out.klass == UNDETERMINED:
         classes, paths = ", ".join(out.possible), ", ".join(dict.fromkeys(out.missing))
@@ -324,7 +321,7 @@ def _worker_flags(
     )
     flags = []
     for index, member in enumerate(ctx.facts.members):
-        age_test = rules.working_age.test(ctx.year, member, ctx.ages[index], f"members[{index}]")
+        age_test = rules.working_age.test(ctx.year, member, ctx.ages[index])
         value, missing = _and(household, age_test)
         flags.append(WorkerFlag(index, value, missing if value is None else ()))
     return tuple(flags)

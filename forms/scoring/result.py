@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from forms.scoring.income import IncomeResult
+from forms.scoring.logic import Finding
+from forms.scoring.ruleset import Indicator
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +63,6 @@ class Assessment:
     ruleset_covers_year: bool
     engine_version: str
     income: IncomeResult
-    indicators: tuple[IndicatorResult, ...]
     # Indicators known to be deprived; unknown ones are counted separately.
     deprivation_count: int
     unknown_indicator_count: int
@@ -73,6 +75,21 @@ class Assessment:
     # Lowest confidence among the income lines, class rules and indicators the class relied on.
     confidence: str
     rules_used: tuple[str, ...]
+    # The indicators' values and explanations; texts are rendered on first access.
+    findings: tuple[Finding, ...] = field(repr=False, compare=False, default=())
+    specs: tuple[Indicator, ...] = field(repr=False, compare=False, default=())
+    _cache: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
+
+    @property
+    def indicators(self) -> tuple[IndicatorResult, ...]:
+        """Every indicator's outcome with its reasons, rendered once and cached."""
+        cached: tuple[IndicatorResult, ...] | None = self._cache.get("indicators")
+        if cached is None:
+            cached = tuple(
+                indicator_result(s, f) for s, f in zip(self.specs, self.findings, strict=True)
+            )
+            self._cache["indicators"] = cached
+        return cached
 
     @property
     def deprivation_score(self) -> int:
@@ -81,4 +98,35 @@ class Assessment:
 
     @property
     def deprived_codes(self) -> tuple[str, ...]:
-        return tuple(i.code for i in self.indicators if i.deprived is True)
+        return tuple(
+            s.code for s, f in zip(self.specs, self.findings, strict=True) if f.deprived is True
+        )
+
+
+def indicator_result(indicator: Indicator, finding: Finding) -> IndicatorResult:
+    """Render one indicator's outcome with reasons naming the members or facts involved."""
+    if finding.deprived is None:
+        paths = ", ".join(finding.missing)
+        vi, en = f"Chưa xác định, thiếu dữ kiện: {paths}", f"Unknown, missing facts: {paths}"
+    elif finding.deprived:
+        who = ", ".join(finding.subjects)
+        vi, en = f"{indicator.deprived_vi}: {who}", f"{indicator.deprived_en}: {who}"
+    else:
+        checked = ", ".join(finding.evidence)
+        vi, en = (
+            f"{indicator.not_deprived_vi} ({checked})",
+            f"{indicator.not_deprived_en} ({checked})",
+        )
+    return IndicatorResult(
+        code=indicator.code,
+        dimension=indicator.dimension,
+        name_vi=indicator.name_vi,
+        name_en=indicator.name_en,
+        deprived=finding.deprived,
+        reason_vi=vi,
+        reason_en=en,
+        evidence=finding.evidence if finding.deprived is not None else (),
+        missing=finding.missing,
+        source=indicator.source,
+        confidence=indicator.confidence,
+    )

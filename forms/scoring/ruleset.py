@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, Final
 
-from forms.scoring.indicators import KINDS, IndicatorFn, WorkingAge
+from forms.scoring.indicators import KINDS, Compiled, WorkingAge
 
 CONFIDENCE_ORDER: Final = ("provisional", "secondary", "unverified_annex", "confirmed")
 """Confidence levels from lowest to highest (SPEC.md §4.2)."""
@@ -71,7 +71,7 @@ class Indicator:
     not_deprived_en: str
     source: str
     confidence: str
-    run: IndicatorFn
+    run: Compiled
 
 
 @dataclass(frozen=True, slots=True)
