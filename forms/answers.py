@@ -4,6 +4,11 @@ A submission is a JSON object keyed by question id (groups add no nesting). A re
 JSON array of such objects. Absent keys and JSON null both mean "unanswered". The wire type
 of each question type is fixed here and in EXPRESSIONS.md §9; nothing is guessed or coerced
 ("12a", 3.0 and true are not integers).
+
+Decimals and coordinates may also travel as decimal strings ("40.5", "-0.25"): the sync
+protocol forbids JSON floats in payloads because float text differs between languages,
+so a phone sends exact decimal text. Only plain decimal notation is accepted: no
+exponent, no spaces, no thousands separators.
 """
 
 from __future__ import annotations
@@ -22,7 +27,10 @@ from forms.loader import HARD_MAX_TEXT
 from forms.model import Question
 
 DATE_RE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+DECIMAL_TEXT_RE: Final = re.compile(r"-?[0-9]{1,15}(?:\.[0-9]{1,12})?")
 PHOTO_RE: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-]{0,127}\.(?:jpe?g|png|webp)", re.I)
+MAX_DECIMAL_ANSWER: Final = Decimal(10) ** 15
+"""Largest decimal answer magnitude; keeps every product well inside 34 digits."""
 EARLIEST_DATE: Final = date(1900, 1, 1)
 LATEST_DATE: Final = date(2100, 12, 31)
 
@@ -84,13 +92,21 @@ def _integer(question: Question, raw: object) -> Scalar:
     return raw
 
 
+def _decimal_text(raw: object) -> object:
+    """Turn an exact decimal string into a Decimal; leave anything else for the type check."""
+    if isinstance(raw, str) and DECIMAL_TEXT_RE.fullmatch(raw):
+        return Decimal(raw)
+    return raw
+
+
 def _decimal(question: Question, raw: object) -> Scalar:
+    raw = _decimal_text(raw)
     if isinstance(raw, bool) or not isinstance(raw, int | float | Decimal):
         raise _wrong_type("Phải là một số (kiểu số JSON).", "Must be a JSON number.")
     if isinstance(raw, float) and not math.isfinite(raw):
         raise _wrong_type("Phải là một số hữu hạn.", "Must be a finite number.")
     value = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
-    if not value.is_finite() or len(value.as_tuple().digits) > MAX_DECIMAL_DIGITS:
+    if abs(value) > MAX_DECIMAL_ANSWER or len(value.as_tuple().digits) > MAX_DECIMAL_DIGITS:
         raise AnswerRefused("range", "Số không hợp lệ.", "The number is out of range.")
     return value
 
@@ -153,6 +169,7 @@ def _geopoint(question: Question, raw: object) -> Scalar:
 
 
 def _coordinate(raw: object) -> Decimal:
+    raw = _decimal_text(raw)
     if isinstance(raw, bool) or not isinstance(raw, int | float | Decimal):
         raise _wrong_type("Toạ độ phải là số.", "Coordinates must be JSON numbers.")
     if isinstance(raw, float) and not math.isfinite(raw):
