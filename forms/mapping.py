@@ -45,9 +45,10 @@ def facts_dict_from_answers(
     """
     resolved = resolve(form, answers, reference_date=reference_date)
     facts: JsonDict = {"facts_version": FACTS_VERSION}
-    for section in form.sections:
-        for node in section.walk():
-            _map_top(node, resolved.values, facts, form)
+    members = {m.id for repeat in form.repeats() for m in repeat.members()}
+    for node in form.walk():
+        if node.fact is not None and node.id not in members:
+            _map_top(node, resolved.values, facts)
     facts.update(extra or {})
     return facts
 
@@ -67,15 +68,9 @@ def facts_from_answers(
     )
 
 
-def _is_member(node: Question, form: FormDefinition) -> bool:
-    return any(node in repeat.members() for repeat in form.repeats())
-
-
-def _map_top(
-    node: Question, values: Mapping[str, Value], facts: JsonDict, form: FormDefinition
-) -> None:
-    if node.fact is None or _is_member(node, form):
-        return
+def _map_top(node: Question, values: Mapping[str, Value], facts: JsonDict) -> None:
+    """Map one question outside any repeat (a repeat maps its items)."""
+    assert node.fact is not None  # noqa: S101 - the caller filters on it
     value = values.get(node.id)
     if node.type == "repeat":
         items = value if isinstance(value, tuple) else ()
