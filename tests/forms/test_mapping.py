@@ -225,3 +225,31 @@ def _reword(node: Any) -> None:
     elif isinstance(node, list):
         for item in node:
             _reword(item)
+
+
+ENUMERATIONS = {
+    "area_type": "AREA_TYPES",
+    "sex": "SEXES",
+    "school_level": "SCHOOL_LEVELS",
+    "qualification": "QUALIFICATIONS",
+    "employment_status": "EMPLOYMENT_STATUSES",
+    "employment_type": "EMPLOYMENT_TYPES",
+    "nutrition": "NUTRITION_STATUSES",
+    "material": "MATERIALS",
+    "water_source": "WATER_SOURCES",
+    "latrine": "LATRINE_TYPES",
+    "device": "DEVICES",
+    "waste_treatment": "WASTE_TREATMENTS",
+    "income_kind": "INCOME_KINDS",
+}
+
+
+@pytest.mark.parametrize(("choice_list", "enumeration"), sorted(ENUMERATIONS.items()))
+def test_choice_list_covers_exactly_the_facts_enumeration(
+    survey: FormDefinition, choice_list: str, enumeration: str
+) -> None:
+    from forms.scoring import facts
+
+    choices = survey.choice_lists[choice_list].choices
+    fact_codes = {choice.fact for choice in choices if choice.fact is not None}
+    assert fact_codes == set(getattr(facts, enumeration))
