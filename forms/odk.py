@@ -36,7 +36,12 @@ SURVEY_COLUMNS: Final = (
     "constraint",
     f"constraint_message::{VI}",
     f"constraint_message::{EN}",
+    f"required_message::{VI}",
+    f"required_message::{EN}",
     "calculation",
+)
+REQUIRED_MESSAGE: Final = Text(
+    "Câu hỏi này bắt buộc phải trả lời.", "This question requires an answer."
 )
 CHOICE_COLUMNS: Final = ("list_name", "name", f"label::{VI}", f"label::{EN}")
 SETTINGS_COLUMNS: Final = ("form_title", "form_id", "version", "default_language")
@@ -140,6 +145,7 @@ class _Exporter:
         row = {"type": _type(node), "name": node.id, **self._common(node)}
         if node.required:
             row["required"] = "yes"
+            _texts(row, "required_message", REQUIRED_MESSAGE)
         if node.calculation is not None:
             row["calculation"] = self._calculation(node)
         row.update(self._constraint(node))

@@ -128,6 +128,10 @@ def test_relevance_and_bounds_are_exported(survey: FormDefinition) -> None:
     assert rows["birth_date"]["relevant"] == "selected(${birth_date_known}, 'date')"
     assert rows["living_area"]["constraint"] == "((. > 0)) and (. <= 1000)"
     assert rows["income_wages"]["type"] == "decimal"  # VND amounts overflow JavaRosa's 32-bit int
+    assert (
+        rows["survey_date"]["required_message::Vietnamese (vi)"]
+        == "Câu hỏi này bắt buộc phải trả lời."
+    )
     assert "selected-at(., 0) >= 7.5" in rows["house_gps"]["constraint"]
 
 
