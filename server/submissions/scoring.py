@@ -3,6 +3,7 @@
 import hashlib
 import json
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -13,6 +14,21 @@ from server.feed.models import FeedKind
 from server.feed.services import feed_append
 from server.registry.models import Household
 from server.submissions.models import Assessment, Submission
+
+
+def json_safe(value: Any) -> Any:
+    """Make mapped facts storable as JSON: a Decimal becomes an int or its shortest float.
+
+    The scoring decoder reads floats through their shortest repr, so "40.55" survives
+    the round trip exactly.
+    """
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {key: json_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(item) for item in value]
+    return value
 
 
 def facts_sha256(facts: Mapping[str, Any]) -> str:
@@ -38,6 +54,7 @@ def build_assessment(
     submission_id: Any = None,
 ) -> Assessment:
     """Score facts into an unsaved Assessment; raises scoring.FactsError on bad facts."""
+    facts = json_safe(dict(facts))
     result = scoring.score(scoring.facts_from_dict(dict(facts)), ruleset=ruleset_id)
     data = scoring.assessment_to_dict(result)
     return Assessment(

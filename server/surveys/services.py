@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 
 import forms
+from server.feed.models import FeedKind
+from server.feed.services import feed_append
 from server.surveys.models import FormVersion
 
 
@@ -40,6 +42,13 @@ def form_version_publish(*, form: forms.FormDefinition) -> tuple[FormVersion, bo
 
 
 def _create(form: forms.FormDefinition) -> FormVersion:
+    version = _insert(form)
+    # Every device may use every published form, so the feed entry has the empty scope.
+    feed_append(kind=FeedKind.FORM, record_id=version.pk, scope_path="")
+    return version
+
+
+def _insert(form: forms.FormDefinition) -> FormVersion:
     return FormVersion.objects.create(
         form_id=form.id,
         version=form.version,
