@@ -1,4 +1,20 @@
-"""Read form definitions from JSON files, including those shipped in forms/definitions/."""
+"""Read form definitions from JSON files, including those shipped in forms/definitions/.
+
+Shipped definitions live in `forms/definitions/<form_id>/v<version>.json` (only directories
+there: the volunteer app's tests scan it too):
+
+- `household_screening` v1: Phiếu A (TT 07/2021, Phụ lục II). The 9 criteria texts are
+  provisional (`"provisional": true` on the form and on each criterion); the rule "4 or
+  more criteria met screens the household out" is the calculations `criteria_met` and
+  `screened_out`. A new year's criteria or threshold is a new version.
+- `household_survey` v1: Phiếu B (TT 07/2021, Phụ lục III), covering every fact the shipped
+  scoring rulesets read; questions that feed scoring carry a `fact` path.
+
+Never edit a published version: submissions are validated against the exact version they
+were filled with, identified by its checksum. Copy the file to the next version instead. A
+version that only rewords texts keeps its `fact` paths and choice facts, so it maps answers
+to the same household facts (tests/forms/test_mapping.py checks this).
+"""
 
 from __future__ import annotations
 
