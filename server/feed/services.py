@@ -8,7 +8,7 @@ from server.feed.models import FeedEntry, FeedKind
 _FEED_LOCK_KEY = 0x43485459  # "CHTY"
 
 
-def _lock_feed() -> None:
+def lock_feed() -> None:
     """Serialise feed writers until commit so seq order equals commit order.
 
     SQLite already serialises writers (transaction_mode IMMEDIATE). On PostgreSQL a
@@ -25,7 +25,7 @@ def feed_append(
     """Record that a record changed; call inside the writing transaction, last."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("feed_append must run inside the writing transaction")
-    _lock_feed()
+    lock_feed()
     FeedEntry.objects.create(
         kind=kind, record_id=str(record_id), scope_path=scope_path, of_kind=of_kind, reason=reason
     )

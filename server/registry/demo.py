@@ -14,10 +14,15 @@ from django.db import transaction
 
 from server.accounts.models import Role, UnitAssignment, User
 from server.common.text import fold
+from server.feed.models import FeedEntry, FeedKind
+from server.feed.services import lock_feed
 from server.registry.choices import HouseholdStatus, Relation, Sex, UnitLevel
+from server.registry.demo_facts import demo_facts
 from server.registry.importers import import_national_units, unit_move
 from server.registry.models import ChangeAction, Household, HouseholdChange, Member, Unit
 from server.registry.services import unit_create
+from server.submissions.models import Assessment
+from server.submissions.scoring import build_assessment
 
 DEMO_PROVINCE = "04"  # Cao Bằng
 DEMO_PASSWORD = "chungtay-demo-2026"  # noqa: S105 - printed for the demo on purpose
@@ -207,6 +212,66 @@ def _demo_households(villages: list[Unit]) -> None:
     Household.objects.bulk_create(households, batch_size=500)
     Member.objects.bulk_create(members, batch_size=1000)
     HouseholdChange.objects.bulk_create(changes, batch_size=1000)
+    assessments = _demo_assessments(households, members)
+    _demo_feed(households, members, assessments)
+
+
+_CLASS_STATUS = {
+    "POOR": HouseholdStatus.POOR,
+    "NEAR_POOR": HouseholdStatus.NEAR_POOR,
+    "MIDDLE": HouseholdStatus.MIDDLE,
+    "NOT_POOR": HouseholdStatus.NOT_POOR,
+}
+
+
+def _demo_assessments(households: list[Household], members: list[Member]) -> list[Assessment]:
+    """Score every new demo household; its official status follows the scored class."""
+    rosters: dict[uuid.UUID, list[Member]] = {}
+    for member in members:
+        rosters.setdefault(member.household_id, []).append(member)
+    built = []
+    for household in households:
+        facts = demo_facts(
+            code=household.code,
+            roster=rosters[household.pk],
+            area_type=household.commune.area_type or "rural",
+            province_code=int(DEMO_PROVINCE),
+        )
+        assessment = build_assessment(household_id=household.pk, facts=facts)
+        assessment.is_latest = True
+        built.append(assessment)
+        household.status = _CLASS_STATUS.get(
+            assessment.household_class, HouseholdStatus.NOT_REVIEWED
+        )
+        household.status_year = (
+            assessment.review_year if household.status != HouseholdStatus.NOT_REVIEWED else None
+        )
+    Household.objects.bulk_update(households, ["status", "status_year"], batch_size=500)
+    return Assessment.objects.bulk_create(built, batch_size=500)
+
+
+def _demo_feed(
+    households: list[Household], members: list[Member], assessments: list[Assessment]
+) -> None:
+    paths = {h.pk: h.village.path for h in households}
+    entries = [
+        FeedEntry(kind=FeedKind.HOUSEHOLD, record_id=str(h.pk), scope_path=paths[h.pk])
+        for h in households
+    ]
+    entries += [
+        FeedEntry(kind=FeedKind.MEMBER, record_id=str(m.pk), scope_path=paths[m.household_id])
+        for m in members
+    ]
+    entries += [
+        FeedEntry(
+            kind=FeedKind.ASSESSMENT,
+            record_id=str(a.household_id),
+            scope_path=paths[a.household_id],
+        )
+        for a in assessments
+    ]
+    lock_feed()
+    FeedEntry.objects.bulk_create(entries, batch_size=1000)
 
 
 def _person(rng: random.Random, family: str, sex: str) -> str:
@@ -222,7 +287,7 @@ def _fake_household(rng: random.Random, village: Unit, code: str) -> tuple[House
     status = rng.choices(list(STATUS_WEIGHTS), weights=list(STATUS_WEIGHTS.values()))[0]
     household = Household(
         id=hid,
-        commune_id=village.parent_id,
+        commune=village.parent,
         village=village,
         code=code,
         head_name=roster[0].full_name,

@@ -57,6 +57,11 @@ def test_the_demo_seed_is_idempotent(capsys):
     second = (Unit.objects.count(), Household.objects.count(), Member.objects.count())
     assert first == second
     assert first[1] == 2010
+    from server.submissions.models import Assessment
+
+    assert Assessment.objects.filter(is_latest=True).count() == 2010
+    poor = Household.objects.filter(status="poor").first()
+    assert Assessment.objects.get(household=poor, is_latest=True).household_class == "POOR"
     assert Unit.objects.filter(level="district", is_demo=True).count() == 2
     out = capsys.readouterr().out
     for username in ["tinhnguyen", "canboxa", "thamdinh", "quantri", "hotro"]:
