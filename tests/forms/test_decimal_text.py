@@ -5,7 +5,10 @@ from pathlib import Path
 
 import forms
 
-CASE = Path(__file__).resolve().parents[2] / "forms/conformance/survey/poor_rural_2024_four_deprivations.json"
+CASE = (
+    Path(__file__).resolve().parents[2]
+    / "forms/conformance/survey/poor_rural_2024_four_deprivations.json"
+)
 
 
 def _answers() -> dict:
@@ -27,4 +30,6 @@ def test_decimal_strings_in_other_notations_are_refused() -> None:
     for text in ["4e1", "40,5", "forty", "", "+40"]:
         answers = _answers()
         answers["living_area"] = text
-        assert [(e.path, e.code) for e in forms.validate(form, answers)] == [("living_area", "type")], text
+        assert [(e.path, e.code) for e in forms.validate(form, answers)] == [
+            ("living_area", "type")
+        ], text
