@@ -109,6 +109,7 @@ def assessment_record(
         household_ids=[household.pk], candidates={household.pk: stored.pk}, year=stored.review_year
     )
     feed_append(kind=FeedKind.ASSESSMENT, record_id=household.pk, scope_path=household.village.path)
+    stored.refresh_from_db(fields=["is_latest"])
     return stored
 
 
