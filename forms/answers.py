@@ -27,6 +27,8 @@ from forms.loader import HARD_MAX_TEXT
 from forms.model import Question
 
 DATE_RE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+CONTROL_RE: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+"""C0 controls and DEL, except tab, line feed and carriage return."""
 DECIMAL_TEXT_RE: Final = re.compile(r"-?[0-9]{1,15}(?:\.[0-9]{1,12})?")
 PHOTO_RE: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-]{0,127}\.(?:jpe?g|png|webp)", re.I)
 MAX_DECIMAL_ANSWER: Final = Decimal(10) ** 15
@@ -78,6 +80,8 @@ def _text(question: Question, raw: object) -> Scalar:
             "Không được để trống; nếu không có thì bỏ qua câu hỏi.",
             "Must not be blank; send null or omit the question instead.",
         )
+    if CONTROL_RE.search(raw):
+        raise _wrong_type("Chứa ký tự điều khiển không hợp lệ.", "Contains a control character.")
     limit = question.max_length or HARD_MAX_TEXT
     if len(raw) > limit:
         raise AnswerRefused("length", f"Dài quá {limit} ký tự.", f"Longer than {limit} characters.")

@@ -254,6 +254,7 @@ def test_every_error_has_messages_in_both_languages(
         ("t", 12, "type"),
         ("t", "  ", "blank"),
         ("t", "abcdefghijk", "length"),
+        ("t", "a\x00b", "type"),
         ("i", "12", "type"),
         ("i", "12a", "type"),
         ("i", True, "type"),
@@ -292,6 +293,7 @@ def test_wire_type_refusals(key: str, value: object, code: str) -> None:
     ("key", "value"),
     [
         ("t", "Nguyễn"),
+        ("t", "dòng 1\ndòng 2"),
         ("i", 0),
         ("i", 10),
         ("d", 12),
