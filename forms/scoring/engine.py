@@ -16,7 +16,7 @@ from forms.scoring.ages import Age, member_age
 from forms.scoring.decode import FactsError, FactsProblem
 from forms.scoring.facts import HouseholdFacts
 from forms.scoring.income import IncomeResult, at_most, establish_income
-from forms.scoring.indicators import Ctx, Finding
+from forms.scoring.indicators import Ctx
 from forms.scoring.result import Assessment, Decision, WorkerFlag
 from forms.scoring.ruleset import (
     CONFIDENCE_ORDER,
@@ -47,9 +47,9 @@ def score(facts: HouseholdFacts, *, ruleset: str | Ruleset | None = None) -> Ass
         facts.review_year, rules.reference_month, rules.reference_day
     )
     ctx = Ctx(facts, _ages(facts, ref), ref.year, rules.working_age)
-    findings = [indicator.run(ctx) for indicator in rules.indicators]
+    values = tuple([quick(ctx) for quick in rules.quicks])
     income = establish_income(facts)
-    outcome = _classify(rules, income, findings, facts.area_type)
+    outcome = _classify(rules, income, values, ctx)
     return Assessment(
         household_id=facts.household_id,
         review_year=facts.review_year,
@@ -69,7 +69,8 @@ def score(facts: HouseholdFacts, *, ruleset: str | Ruleset | None = None) -> Ass
         low_income_workers=_worker_flags(rules, ctx, income, outcome),
         confidence=outcome.confidence,
         rules_used=_expand_used(rules, outcome.used),
-        findings=tuple(findings),
+        values=values,
+        ctx=ctx,
         specs=rules.indicators,
     )
 
@@ -133,7 +134,7 @@ class _Fired:
 
 
 def _classify(
-    rules: Ruleset, income: IncomeResult, findings: Sequence[Finding], area: str | None
+    rules: Ruleset, income: IncomeResult, values: Sequence[bool | None], ctx: Ctx
 ) -> _Outcome:
     """Classify under every scenario consistent with the facts; decided when all agree.
 
@@ -141,15 +142,17 @@ def _classify(
     within [known, known + unknown]. Rules are walked in order per scenario, so the
     correlation between rules (e.g. "near-poor" is only reached when "poor" failed) is kept.
     """
-    values = [f.deprived for f in findings]
     known, unknown = values.count(True), values.count(None)
+    area = ctx.facts.area_type
     tests = [at_most(income, rules, name, area) for name in rules.class_lines]
     walk = _walk(rules, tuple(value for value, _ in tests), known, unknown)
     missing: list[str] = []
     if walk.income_matters:
         missing.extend(p for value, paths in tests if value is None for p in paths)
     if walk.deprivations_matter:
-        missing.extend(p for f in findings if f.deprived is None for p in f.missing)
+        for indicator, value in zip(rules.indicators, values, strict=True):
+            if value is None:
+                missing.extend(indicator.run.explain(ctx).missing)
     return _Outcome(
         klass=walk.possible[0] if len(walk.possible) == 1 else UNDETERMINED,
         possible=walk.possible,
@@ -319,8 +322,11 @@ def _worker_flags(
         _class_outside(out, rule.excluded_classes),
         at_most(income, rules, rule.line, ctx.facts.area_type),
     )
+    members = ctx.facts.members
+    if household[0] is False:
+        return tuple(WorkerFlag(index, False, ()) for index in range(len(members)))
     flags = []
-    for index, member in enumerate(ctx.facts.members):
+    for index, member in enumerate(members):
         age_test = rules.working_age.test(ctx.year, member, ctx.ages[index])
         value, missing = _and(household, age_test)
         flags.append(WorkerFlag(index, value, missing if value is None else ()))

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from forms.scoring.income import IncomeResult
-from forms.scoring.logic import Finding
+from forms.scoring.logic import Ctx, Finding
 from forms.scoring.ruleset import Indicator
 
 
@@ -76,7 +76,9 @@ class Assessment:
     confidence: str
     rules_used: tuple[str, ...]
     # The indicators' values and explanations; texts are rendered on first access.
-    findings: tuple[Finding, ...] = field(repr=False, compare=False, default=())
+    # Indicator values in ruleset order (True deprived, None unknown).
+    values: tuple[bool | None, ...] = ()
+    ctx: Ctx | None = field(repr=False, compare=False, default=None)
     specs: tuple[Indicator, ...] = field(repr=False, compare=False, default=())
     _cache: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
@@ -86,10 +88,18 @@ class Assessment:
         cached: tuple[IndicatorResult, ...] | None = self._cache.get("indicators")
         if cached is None:
             cached = tuple(
-                indicator_result(s, f) for s, f in zip(self.specs, self.findings, strict=True)
+                indicator_result(s, f) for s, f in zip(self.specs, self._findings(), strict=True)
             )
             self._cache["indicators"] = cached
         return cached
+
+    def _findings(self) -> list[Finding]:
+        if self.ctx is None:
+            raise RuntimeError("an assessment built without its context cannot explain itself")
+        ctx = self.ctx
+        return [
+            Finding(v, s.run.explain, ctx) for s, v in zip(self.specs, self.values, strict=True)
+        ]
 
     @property
     def deprivation_score(self) -> int:
@@ -98,9 +108,7 @@ class Assessment:
 
     @property
     def deprived_codes(self) -> tuple[str, ...]:
-        return tuple(
-            s.code for s, f in zip(self.specs, self.findings, strict=True) if f.deprived is True
-        )
+        return tuple(s.code for s, v in zip(self.specs, self.values, strict=True) if v is True)
 
 
 def indicator_result(indicator: Indicator, finding: Finding) -> IndicatorResult:

@@ -15,6 +15,7 @@ from importlib import resources
 from typing import Any, Final
 
 from forms.scoring.indicators import KINDS, Compiled, WorkingAge
+from forms.scoring.logic import Quick
 
 CONFIDENCE_ORDER: Final = ("provisional", "secondary", "unverified_annex", "confirmed")
 """Confidence levels from lowest to highest (SPEC.md §4.2)."""
@@ -112,6 +113,8 @@ class Ruleset:
     rules: tuple[ClassRule, ...]
     default_rule: ClassRule
     indicators: tuple[Indicator, ...]
+    # The indicators' quick value functions, in order: the hot path of scoring.
+    quicks: tuple[Quick, ...]
     working_age: WorkingAge | None
     low_income_worker: LowIncomeWorkerRule | None
 
@@ -199,6 +202,7 @@ def _compile(d: Mapping[str, Any]) -> Ruleset:
         rules=rules,
         default_rule=_rule(d["default_class"], cutoff, values),
         indicators=indicators,
+        quicks=tuple(i.run.quick for i in indicators),
         working_age=working_age,
         low_income_worker=_low_income(d.get("low_income_worker")),
     )

@@ -113,3 +113,17 @@ def test_every_reason_names_real_facts(data: dict[str, Any]) -> None:
         assert _PATH.findall(indicator.reason_vi) == named
     for path in assessment.missing_facts:
         assert _lookup(data, path.split(".")[0])[0], path
+
+
+@settings(max_examples=300, deadline=None)
+@given(households(with_income=False) | households())
+def test_quick_values_agree_with_explanations(data: dict[str, Any]) -> None:
+    """The fast value pass and the explaining pass of every indicator give the same answer."""
+    assessment = _assess(data)
+    ctx = assessment.ctx
+    assert ctx is not None
+    explained = [spec.run.explain(ctx).deprived for spec in assessment.specs]
+    assert explained == list(assessment.values)
+    for indicator in assessment.indicators:
+        assert (indicator.deprived is None) == bool(indicator.missing), indicator.code
+        assert (indicator.deprived is not None) == bool(indicator.evidence), indicator.code
