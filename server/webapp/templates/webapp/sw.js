@@ -28,7 +28,8 @@ function isFormDefinition(url) {
 async function shellFirst(request) {
   const cache = await caches.open(SHELL_CACHE);
   const key = request.mode === "navigate" ? "/app/" : request;
-  const hit = await cache.match(key, { ignoreSearch: request.mode === "navigate" });
+  // Django varies on Accept-Language and Cookie; the shell is the same for every visitor.
+  const hit = await cache.match(key, { ignoreSearch: request.mode === "navigate", ignoreVary: true });
   if (hit) return hit;
   const response = await fetch(request);
   if (response.ok && request.mode !== "navigate") cache.put(request, response.clone());

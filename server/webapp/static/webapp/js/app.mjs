@@ -6,17 +6,17 @@ import { payloadSha256 } from "./canonical.mjs";
 import { unsent } from "./outbox.mjs";
 import * as sync from "./sync.mjs";
 import { surveyScreen } from "./survey.mjs";
-import { _, fmt, formatTime, h, lang, toast, tr, uuid } from "./ui.mjs";
+import { gettext, fmt, formatTime, h, lang, mount, toast, tr, uuid } from "./ui.mjs";
 
 const app = () => document.getElementById("app");
 const STATE_LABELS = () => ({
-  not_surveyed: _("Not surveyed"), draft: _("Draft"), waiting: _("Waiting to sync"),
-  sending: _("Sending"), sent: _("Sent"), conflict: _("Conflict"), rejected: _("Rejected"),
-  returned: _("Returned"),
+  not_surveyed: gettext("Not surveyed"), draft: gettext("Draft"), waiting: gettext("Waiting to sync"),
+  sending: gettext("Sending"), sent: gettext("Sent"), conflict: gettext("Conflict"), rejected: gettext("Rejected"),
+  returned: gettext("Returned"),
 });
 const CLASS_LABELS = () => ({
-  POOR: _("Poor household"), NEAR_POOR: _("Near-poor household"), MIDDLE: _("Middle living standard"),
-  NOT_POOR: _("Not poor"), UNDETERMINED: _("Not yet determined"),
+  POOR: gettext("Poor household"), NEAR_POOR: gettext("Near-poor household"), MIDDLE: gettext("Middle living standard"),
+  NOT_POOR: gettext("Not poor"), UNDETERMINED: gettext("Not yet determined"),
 });
 let syncing = null;
 
@@ -72,9 +72,9 @@ async function renderBar() {
   const online = navigator.onLine;
   document.getElementById("bar").replaceChildren(
     h("a.brand", { href: "#/" }, "ChungTay"),
-    h("span.net", { class: online ? "net on" : "net off" }, online ? _("Online") : _("Offline")),
-    h("a.pending", { href: "#/sync", "aria-label": _("Sync") }, waiting ? fmt(_("%(n)s to send"), { n: waiting }) : _("Sync")),
-    h("button.lang", { type: "button", onclick: switchLanguage, "aria-label": _("Switch language") }, lang() === "vi" ? "EN" : "VI"),
+    h("span.net", { class: online ? "net on" : "net off" }, online ? gettext("Online") : gettext("Offline")),
+    h("a.pending", { href: "#/sync", "aria-label": gettext("Sync") }, waiting ? fmt(gettext("%(n)s to send"), { n: waiting }) : gettext("Sync")),
+    h("button.lang", { type: "button", onclick: switchLanguage, "aria-label": gettext("Switch language") }, lang() === "vi" ? "EN" : "VI"),
   );
   await storageBanner(items);
 }
@@ -95,8 +95,8 @@ async function storageBanner(items) {
   const estimate = storage?.estimate ? await storage.estimate() : null;
   const full = estimate && estimate.quota && estimate.usage / estimate.quota > 0.8;
   let text = "";
-  if (full) text = _("Phone storage is almost full. Sync now so that nothing unsent is lost.");
-  else if (atRisk && !persisted) text = _("The browser may clear unsent data when the phone runs out of space. Sync when you have signal.");
+  if (full) text = gettext("Phone storage is almost full. Sync now so that nothing unsent is lost.");
+  else if (atRisk && !persisted) text = gettext("The browser may clear unsent data when the phone runs out of space. Sync when you have signal.");
   banner.textContent = text;
   banner.className = text ? "banner" : "";
 }
@@ -121,27 +121,27 @@ function loginScreen() {
       }
     },
   },
-    h("h1.title", {}, _("Sign in")),
-    h("p.sub", {}, _("Sign in once with signal; afterwards the app works without network.")),
-    field("username", _("Username"), { name: "username", autocomplete: "username", required: true }),
-    field("password", _("Password"), { name: "password", type: "password", autocomplete: "current-password", required: true }),
-    field("device", _("Name of this phone"), { name: "device", value: _("Volunteer phone"), required: true }),
+    h("h1.title", {}, gettext("Sign in")),
+    h("p.sub", {}, gettext("Sign in once with signal; afterwards the app works without network.")),
+    field("username", gettext("Username"), { name: "username", autocomplete: "username", required: true }),
+    field("password", gettext("Password"), { name: "password", type: "password", autocomplete: "current-password", required: true }),
+    field("device", gettext("Name of this phone"), { name: "device", value: gettext("Volunteer phone"), required: true }),
     error,
-    h("button.btn.primary", { type: "submit" }, _("Sign in")));
-  app().replaceChildren(form);
+    h("button.btn.primary", { type: "submit" }, gettext("Sign in")));
+  mount(app(), form);
 }
 
 function signInError(err) {
-  if (!(err instanceof sync.HttpError)) return _("No network. The first sign-in needs signal.");
-  if (err.status === 400 || err.status === 401 || err.status === 403) return _("Wrong username or password.");
-  if (err.status === 429) return _("Too many attempts. Wait a minute and try again.");
-  return fmt(_("The server answered with an error (%(status)s)."), { status: err.status });
+  if (!(err instanceof sync.HttpError)) return gettext("No network. The first sign-in needs signal.");
+  if (err.status === 400 || err.status === 401 || err.status === 403) return gettext("Wrong username or password.");
+  if (err.status === 429) return gettext("Too many attempts. Wait a minute and try again.");
+  return fmt(gettext("The server answered with an error (%(status)s)."), { status: err.status });
 }
 
 async function signInAndPull(username, password, device) {
   await sync.signIn(username, password, device);
   if (navigator.storage?.persist) await navigator.storage.persist().catch(() => false);
-  app().replaceChildren(h("p.loading", { role: "status" }, _("Downloading your area…")));
+  mount(app(), h("p.loading", { role: "status" }, gettext("Downloading your area…")));
   try {
     await runSync();
   } finally {
@@ -154,6 +154,7 @@ async function signInAndPull(username, password, device) {
 async function runSync() {
   if (syncing) return syncing;
   syncing = (async () => {
+    document.body.dataset.sync = "running";
     try {
       const result = await sync.syncAll(() => renderBar());
       await db.put("kv", "lastError", null);
@@ -164,16 +165,17 @@ async function runSync() {
     } finally {
       syncing = null;
       await renderBar();
+      document.body.dataset.sync = "idle";
     }
   })();
   return syncing;
 }
 
 function syncError(err) {
-  if (!(err instanceof sync.HttpError)) return _("No network. Sync will run again when signal returns.");
-  if (err.status === 401) return _("This phone's sign-in was revoked. Sign in again; unsent data stays on the phone.");
-  if (err.status === 426) return _("This app is too old for the server. Reload the app with signal.");
-  return fmt(_("The server answered with an error (%(status)s)."), { status: err.status });
+  if (!(err instanceof sync.HttpError)) return gettext("No network. Sync will run again when signal returns.");
+  if (err.status === 401) return gettext("This phone's sign-in was revoked. Sign in again; unsent data stays on the phone.");
+  if (err.status === 426) return gettext("This app is too old for the server. Reload the app with signal.");
+  return fmt(gettext("The server answered with an error (%(status)s)."), { status: err.status });
 }
 
 async function autoSync() {
@@ -210,8 +212,8 @@ async function householdRows() {
 }
 
 const FILTERS = () => [
-  ["all", _("All")], ["not_surveyed", _("Not surveyed")], ["draft", _("Drafts")],
-  ["waiting", _("Waiting to sync")], ["returned", _("Returned")],
+  ["all", gettext("All")], ["not_surveyed", gettext("Not surveyed")], ["draft", gettext("Drafts")],
+  ["waiting", gettext("Waiting to sync")], ["returned", gettext("Returned")],
 ];
 
 function filterMatch(filter, row) {
@@ -225,24 +227,24 @@ async function listScreen() {
   const rows = await householdRows();
   let filter = sessionStorage.getItem("filter") || "all";
   const list = h("ul.households", { id: "households" });
-  const search = h("input", { id: "search", type: "search", placeholder: _("Name, code or address"), value: sessionStorage.getItem("q") || "", autocomplete: "off" });
+  const search = h("input", { id: "search", type: "search", placeholder: gettext("Name, code or address"), value: sessionStorage.getItem("q") || "", autocomplete: "off" });
   const count = h("p.count", { role: "status", "aria-live": "polite" });
   const draw = () => {
     sessionStorage.setItem("q", search.value);
     const shown = rows.filter((r) => filterMatch(filter, r) && matches(search.value, `${r.hh.head_name} ${r.hh.code || ""} ${r.hh.address || ""}`));
     list.replaceChildren(...shown.map(householdCard));
-    count.textContent = fmt(_("%(n)s households"), { n: shown.length });
+    count.textContent = fmt(gettext("%(n)s households"), { n: shown.length });
     chips.querySelectorAll("button").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.filter === filter)));
   };
-  const chips = h("div.chips", { role: "group", "aria-label": _("Filter") },
+  const chips = h("div.chips", { role: "group", "aria-label": gettext("Filter") },
     FILTERS().map(([key, label]) => h("button.chip", { type: "button", dataset: { filter: key }, onclick: () => { filter = key; sessionStorage.setItem("filter", key); draw(); } }, label)));
   search.addEventListener("input", draw);
-  app().replaceChildren(
-    h("h1.title", {}, _("Households")),
-    h("div.q", {}, h("label.lbl", { for: "search" }, _("Search")), search),
+  mount(app(), 
+    h("h1.title", {}, gettext("Households")),
+    h("div.q", {}, h("label.lbl", { for: "search" }, gettext("Search")), search),
     chips, count, list,
-    rows.length ? null : h("p.empty", {}, _("No households yet. Sync with signal to download your area.")),
-    h("a.btn.fab", { href: "#/new" }, `+ ${_("New household")}`),
+    rows.length ? null : h("p.empty", {}, gettext("No households yet. Sync with signal to download your area.")),
+    h("a.btn.fab", { href: "#/new" }, `+ ${gettext("New household")}`),
   );
   draw();
 }
@@ -256,11 +258,11 @@ function householdCard(row) {
   const pendingSync = ["draft", "waiting", "sending", "returned", "rejected"].includes(state) && row.item;
   return h("li", {},
     h("a.card", { href: `#/hh/${hh.id}` },
-      h("span.name", {}, hh.head_name || _("(no name)")),
+      h("span.name", {}, hh.head_name || gettext("(no name)")),
       h("span.meta", {}, [hh.code, hh.address].filter(Boolean).join(" · ")),
       h("span.tags", {},
         h("span", { class: `state s-${state}` }, STATE_LABELS()[state]),
-        pendingSync && state !== "draft" ? h("span.state.s-waiting", {}, _("chờ đồng bộ")) : null,
+        pendingSync && state !== "draft" ? h("span.state.s-waiting", {}, gettext("awaiting sync")) : null,
         assessment ? h("span.class", {}, classOf(assessment)) : null)));
 }
 
@@ -268,33 +270,33 @@ function householdCard(row) {
 
 async function householdScreen(id) {
   const hh = await db.get("households", id);
-  if (!hh) return app().replaceChildren(h("p.empty", {}, _("This household is not on this phone.")));
+  if (!hh) return mount(app(), h("p.empty", {}, gettext("This household is not on this phone.")));
   const [items, assessment, forms] = [
     (await db.all("items")).filter((it) => it.household_id === id && it.kind === "submission"),
     await db.get("assessments", id),
     (await db.get("kv", "formIndex")) || [],
   ];
   items.sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1));
-  app().replaceChildren(
+  mount(app(), 
     h("h1.title", {}, hh.head_name),
     h("p.sub", {}, [hh.code, hh.address].filter(Boolean).join(" · ")),
-    hh.local ? h("p.note", {}, _("Added on this phone; chờ đồng bộ until synced.")) : null,
+    hh.local ? h("p.note", {}, gettext("Added on this phone; awaiting sync.")) : null,
     assessmentView(assessment, items[0]),
-    h("h2", {}, _("Surveys")),
-    items.length ? h("ul.items", {}, items.map(itemRow)) : h("p.empty", {}, _("Not surveyed yet.")),
+    h("h2", {}, gettext("Surveys")),
+    items.length ? h("ul.items", {}, items.map(itemRow)) : h("p.empty", {}, gettext("Not surveyed yet.")),
     h("div.actions", {}, forms.map((f) => startButton(hh, f, items))),
   );
 }
 
 function assessmentView(assessment, latest) {
   if (latest && ["draft", "waiting", "sending", "returned", "rejected"].includes(latest.state)) {
-    return h("div.callout", {}, h("strong", {}, _("Classification: chờ đồng bộ")), h("p", {}, _("The server scores the survey after sync.")));
+    return h("div.callout", {}, h("strong", {}, gettext("Classification: awaiting sync")), h("p", {}, gettext("The server scores the survey after sync.")));
   }
   if (!assessment) return null;
   const deprived = (assessment.indicators || []).filter((i) => i.deprived);
   const text = (o, key) => (lang() === "en" ? o[`${key}_en`] : o[`${key}_vi`]) || o[`${key}_vi`] || "";
   return h("div.callout.good", { id: "assessment" },
-    h("strong", {}, `${_("Classification")}: ${classOf(assessment)}`),
+    h("strong", {}, `${gettext("Classification")}: ${classOf(assessment)}`),
     assessment.decision ? h("p", {}, text(assessment.decision, "text")) : null,
     deprived.length ? h("ul.reasons", {}, deprived.map((i) => h("li", {}, h("b", {}, text(i, "name")), ": ", text(i, "reason")))) : null);
 }
@@ -303,20 +305,20 @@ function itemRow(item) {
   return h("li.item", {},
     h("span", { class: `state s-${item.state}` }, STATE_LABELS()[item.state]),
     " ", h("span.meta", {}, formatTime(item.updatedAt)),
-    item.review && item.state === "returned" ? h("p.callout.warn", {}, `${_("Reviewer's comment")}: ${item.review.comment}`) : null,
+    item.review && item.state === "returned" ? h("p.callout.warn", {}, `${gettext("Reviewer's comment")}: ${item.review.comment}`) : null,
     item.state === "rejected" ? h("ul.reasons", {}, (item.errors || []).map((e) => h("li", {}, `${e.path}: ${e.message_vi || e.code}`))) : null,
-    item.conflict_reason ? h("p.note", {}, `${_("Conflict")}: ${item.conflict_reason}`) : null,
-    h("a.btn.small", { href: `#/survey/${item.id}` }, ["sent", "sending"].includes(item.state) ? _("View") : _("Open")));
+    item.conflict_reason ? h("p.note", {}, `${gettext("Conflict")}: ${item.conflict_reason}`) : null,
+    h("a.btn.small", { href: `#/survey/${item.id}` }, ["sent", "sending"].includes(item.state) ? gettext("View") : gettext("Open")));
 }
 
 function startButton(hh, f, items) {
   const open = items.find((it) => it.form.id === f.id && ["draft", "waiting", "returned", "rejected", "conflict"].includes(it.state));
   const title = lang() === "en" ? f.title_en : f.title_vi;
   if (open) {
-    const label = open.state === "returned" ? _("Fix and send again") : _("Continue");
+    const label = open.state === "returned" ? gettext("Fix and send again") : gettext("Continue");
     return h("a.btn.primary", { href: `#/survey/${open.id}` }, `${label}: ${title}`);
   }
-  return h("button.btn.primary", { type: "button", onclick: () => newSurvey(hh, f) }, `${_("Start")}: ${title}`);
+  return h("button.btn.primary", { type: "button", onclick: () => newSurvey(hh, f) }, `${gettext("Start")}: ${title}`);
 }
 
 async function newSurvey(hh, f) {
@@ -338,44 +340,59 @@ function initialAnswers() {
 
 // ---- new household -------------------------------------------------------------------------------
 
-function newHouseholdScreen() {
+async function villages() {
+  const seen = new Map();
+  for (const hh of await db.all("households")) if (hh.village) seen.set(hh.village, hh.village_name || hh.village);
+  return [...seen.entries()].sort((a, b) => a[1].localeCompare(b[1], "vi"));
+}
+
+async function newHouseholdScreen() {
   const error = h("p.err", { role: "alert", id: "new-err" });
   const field = (id, label, attrs = {}) => h("div.q", {}, h("label.lbl", { for: id }, label), h("input", { id, name: id, ...attrs }));
+  const places = await villages();
+  const village = h("div.q", {}, h("label.lbl", { for: "village" }, gettext("Village")),
+    h("select", { id: "village", name: "village" }, places.map(([code, name]) => h("option", { value: code }, name))));
   const form = h("form", {
     onsubmit: async (e) => {
       e.preventDefault();
       const headName = form.head_name.value.trim();
       if (!headName) {
-        error.textContent = _("Enter the name of the head of household.");
+        error.textContent = gettext("Enter the name of the head of household.");
         return;
       }
-      const id = await createHousehold(headName, form.address.value.trim());
+      if (!form.village.value) {
+        error.textContent = gettext("Sync once with signal to download your villages first.");
+        return;
+      }
+      const id = await createHousehold(headName, form.address.value.trim(), form.village.value, places);
       go(`#/hh/${id}`);
     },
   },
-    h("h1.title", {}, _("New household")),
-    field("head_name", _("Head of household"), { autocomplete: "off" }),
-    field("address", _("Address"), { autocomplete: "off" }),
+    h("h1.title", {}, gettext("New household")),
+    field("head_name", gettext("Head of household"), { autocomplete: "off" }),
+    field("address", gettext("Address"), { autocomplete: "off" }),
+    village,
     error,
-    h("button.btn.primary", { type: "submit" }, _("Add household")));
-  app().replaceChildren(form);
+    h("button.btn.primary", { type: "submit" }, gettext("Add household")));
+  mount(app(), form);
 }
 
 /** A household created offline: its id is the client_uuid of its household_create item. */
-async function createHousehold(headName, address) {
+async function createHousehold(headName, address, village, places) {
   const id = uuid();
   const now = new Date().toISOString();
-  const payload = { head_name: headName };
+  const payload = { code: `APP-${id.slice(0, 8).toUpperCase()}`, head_name: headName, village };
   if (address) payload.address = address;
   const item = {
     id: uuid(), client_uuid: id, kind: "household_create", payload,
     payload_sha256: await payloadSha256(payload), state: "waiting", createdAt: now, updatedAt: now,
   };
+  const villageName = (places.find(([code]) => code === village) || [])[1];
   await db.batch([
-    ["households", "put", id, { id, head_name: headName, address, local: true }],
+    ["households", "put", id, { id, code: payload.code, head_name: headName, address, village, village_name: villageName, local: true }],
     ["items", "put", item.id, item],
   ]);
-  toast(_("Household added. Waiting to sync."), "good");
+  toast(gettext("Household added. Waiting to sync."), "good");
   return id;
 }
 
@@ -388,43 +405,43 @@ async function syncScreen() {
   const names = new Map(households.map((x) => [x.id, x.head_name]));
   items.sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1));
   const status = h("p.status", { id: "sync-status", role: "status", "aria-live": "polite" },
-    lastSync ? fmt(_("Last sync: %(t)s"), { t: formatTime(lastSync) }) : _("Never synced"));
+    lastSync ? fmt(gettext("Last sync: %(t)s"), { t: formatTime(lastSync) }) : gettext("Never synced"));
   const button = h("button.btn.primary", {
     type: "button", id: "sync-now",
     onclick: async () => {
       button.disabled = true;
-      status.textContent = _("Syncing…");
+      status.textContent = gettext("Syncing…");
       try {
         const r = await runSync();
-        toast(fmt(_("Sync done: %(pushed)s sent, %(pulled)s changes received."), r), "good");
+        toast(fmt(gettext("Sync done: %(pushed)s sent, %(pulled)s changes received."), r), "good");
       } catch (err) {
         toast(syncError(err), "bad");
       }
       syncScreen();
     },
-  }, _("Sync now"));
-  app().replaceChildren(
-    h("h1.title", {}, _("Sync")),
+  }, gettext("Sync now"));
+  mount(app(), 
+    h("h1.title", {}, gettext("Sync")),
     status,
     lastError ? h("p.callout.bad", {}, lastError.message) : null,
     button,
     await storageInfo(),
-    h("h2", {}, _("Outbox")),
-    items.length ? h("ul.items", { id: "outbox" }, items.map((it) => outboxRow(it, names))) : h("p.empty", {}, _("Nothing to send.")),
+    h("h2", {}, gettext("Outbox")),
+    items.length ? h("ul.items", { id: "outbox" }, items.map((it) => outboxRow(it, names))) : h("p.empty", {}, gettext("Nothing to send.")),
   );
 }
 
 function outboxRow(item, names) {
-  const what = item.kind === "household_create" ? _("New household") : tr({ vi: "Phiếu", en: "Form" }) + ` ${item.form.id}`;
+  const what = item.kind === "household_create" ? gettext("New household") : tr({ vi: "Phiếu", en: "Form" }) + ` ${item.form.id}`;
   const who = names.get(item.household_id || item.client_uuid) || item.household_label || item.payload?.head_name || "";
   return h("li.item", { dataset: { state: item.state } },
     h("span", { class: `state s-${item.state}` }, STATE_LABELS()[item.state]),
     h("span.name", {}, ` ${who}`), h("span.meta", {}, ` · ${what} · ${formatTime(item.updatedAt)}`),
     item.state === "rejected" ? h("ul.reasons", {}, (item.errors || []).map((e) => h("li", {}, `${e.path}: ${e.message_vi || e.code}`))) : null,
-    item.state === "returned" ? h("p.callout.warn", {}, `${_("Reviewer's comment")}: ${item.review?.comment || ""}`) : null,
-    item.state === "conflict" ? h("p.note", {}, `${_("Conflict")}: ${item.conflict_reason || ""}`) : null,
+    item.state === "returned" ? h("p.callout.warn", {}, `${gettext("Reviewer's comment")}: ${item.review?.comment || ""}`) : null,
+    item.state === "conflict" ? h("p.note", {}, `${gettext("Conflict")}: ${item.conflict_reason || ""}`) : null,
     item.kind === "submission" && ["draft", "returned", "rejected", "conflict"].includes(item.state)
-      ? h("a.btn.small", { href: `#/survey/${item.id}` }, _("Open")) : null);
+      ? h("a.btn.small", { href: `#/survey/${item.id}` }, gettext("Open")) : null);
 }
 
 async function storageInfo() {
@@ -432,7 +449,7 @@ async function storageInfo() {
   const persisted = storage?.persisted ? await storage.persisted() : false;
   const estimate = storage?.estimate ? await storage.estimate() : null;
   const used = estimate ? `${Math.round((estimate.usage || 0) / 1024 / 1024)} / ${Math.round((estimate.quota || 0) / 1024 / 1024)} MB` : "?";
-  return h("p.note", {}, `${_("Storage")}: ${used} · ${persisted ? _("protected from clearing") : _("not protected: sync often")}`);
+  return h("p.note", {}, `${gettext("Storage")}: ${used} · ${persisted ? gettext("protected from clearing") : gettext("not protected: sync often")}`);
 }
 
 start();

@@ -75,10 +75,18 @@ export function choicesOf(form, q) {
 
 const wrongType = (vi, en) => new Refusal("type", vi, en);
 
+// Exact decimal text as forms/answers.py accepts it (no exponent, spaces or separators).
+const DECIMAL_TEXT_RE = /^-?[0-9]{1,15}(\.[0-9]{1,12})?$/;
+const MAX_DECIMAL_ANSWER = 10n ** 15n;
+
 function decimalOf(raw, vi, en) {
-  if (typeof raw === "number") return Dec.fromNumber(raw);
-  if (typeof raw === "string" && /^-?[0-9]+(\.[0-9]+)?$/.test(raw.trim())) return Dec.parse(raw);
-  throw wrongType(vi, en);
+  let d;
+  if (typeof raw === "number") d = Dec.fromNumber(raw);
+  else if (typeof raw === "string" && DECIMAL_TEXT_RE.test(raw)) d = Dec.parse(raw);
+  else throw wrongType(vi, en);
+  const magnitude = d.u < 0n ? -d.u : d.u;
+  if (magnitude > MAX_DECIMAL_ANSWER * 10n ** BigInt(d.s)) throw new Refusal("range", "Số không hợp lệ.", "The number is out of range.");
+  return d;
 }
 
 const DECODERS = {

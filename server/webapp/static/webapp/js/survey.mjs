@@ -7,7 +7,7 @@ import { choicesOf, payloadOf, prepareForm, runForm } from "./form.mjs";
 import { payloadSha256, sha256Hex } from "./canonical.mjs";
 import { transition } from "./outbox.mjs";
 import { compressPhoto } from "./photo.mjs";
-import { _, fmt, formatBytes, formatTime, h, toast, tr, today } from "./ui.mjs";
+import { gettext, fmt, formatBytes, formatTime, h, mount, toast, tr, today } from "./ui.mjs";
 
 const GPS_WARN_METRES = 50;
 const EDITABLE = new Set(["draft", "waiting", "rejected", "returned", "conflict"]);
@@ -17,10 +17,11 @@ export async function surveyScreen(root, itemId, done) {
   let item = await db.get("items", itemId);
   const def = item && (await db.get("forms", `${item.form.id}@${item.form.version}`));
   if (!item || !def) {
-    root.replaceChildren(h("p.empty", {}, _("This survey or its form is not on this phone.")));
+    root.replaceChildren(h("p.empty", {}, gettext("This survey or its form is not on this phone.")));
     return;
   }
   const household = (await db.get("households", item.household_id)) || {};
+  root.dataset.saving = "0";
   const s = {
     root, form: prepareForm(def), item, household, done,
     touched: new Set(), showAll: false, open: item.answers.members?.length ? -1 : 0,
@@ -50,22 +51,22 @@ function render(s) {
   const { def } = s.form;
   const sections = def.sections.map((section) => renderSection(s, section));
   const status = h("p.form-status", { id: "form-status", role: "status", "aria-live": "polite" });
+  const finishButton = h("button.btn.primary", { type: "button", id: "finish", onclick: () => finish(s) }, gettext("Finish and queue for sending"));
   const body = h("fieldset.survey", { disabled: s.readOnly }, sections);
   const actions = s.readOnly
-    ? h("p.note", {}, _("This survey was sent and cannot be changed."))
-    : h("div.actions.sticky", {},
-        h("button.btn.primary", { type: "button", id: "finish", onclick: () => finish(s) }, _("Finish and queue for sending")));
+    ? h("p.note", {}, gettext("This survey was sent and cannot be changed."))
+    : h("div.actions.sticky", {}, status, finishButton);
   const review = s.item.review && s.item.state === "returned"
-    ? h("div.callout.warn", { role: "note" }, h("strong", {}, _("Returned by the reviewer:")), " ", s.item.review.comment)
+    ? h("div.callout.warn", { role: "note" }, h("strong", {}, gettext("Returned by the reviewer:")), " ", s.item.review.comment)
     : null;
   const rejected = s.item.state === "rejected" && s.item.errors?.length
-    ? h("div.callout.bad", {}, h("strong", {}, _("The server refused this survey:")),
+    ? h("div.callout.bad", {}, h("strong", {}, gettext("The server refused this survey:")),
         h("ul", {}, s.item.errors.map((e) => h("li", {}, `${e.path}: ${e.message_vi || e.code}`))))
     : null;
-  s.root.replaceChildren(
+  mount(s.root, 
     h("h1.title", {}, tr(def.title)),
     h("p.sub", {}, s.household.head_name || s.item.household_label || ""),
-    review, rejected, body, status, actions,
+    review, rejected, body, actions,
   );
   refresh(s);
 }
@@ -142,7 +143,7 @@ function selectOne(s, q, id, value, set, described) {
   const choices = choicesOf(s.form, q);
   if (choices.length > 8) {
     return h("select", { id, "aria-describedby": described, onchange: (e) => set(e.target.value || null) },
-      h("option", { value: "" }, _("— choose —")),
+      h("option", { value: "" }, gettext("— choose —")),
       choices.map((c) => h("option", { value: c.value, selected: c.value === value }, tr(c.label))));
   }
   return h("div.choices", { id, role: "radiogroup", "aria-describedby": described },
@@ -174,7 +175,7 @@ function geopoint(s, q, id, value, set, described) {
   const button = h("button.btn", {
     type: "button", id, "aria-describedby": described,
     onclick: () => {
-      info.textContent = _("Finding your position…");
+      info.textContent = gettext("Finding your position…");
       navigator.geolocation.getCurrentPosition(
         (pos) => {
           const v = {
@@ -185,19 +186,19 @@ function geopoint(s, q, id, value, set, described) {
           set(v);
           info.replaceChildren(...gpsText(v));
         },
-        () => (info.textContent = _("Could not get a position. Go outside and try again.")),
+        () => (info.textContent = gettext("Could not get a position. Go outside and try again.")),
         { enableHighAccuracy: true, timeout: 30000, maximumAge: 0 },
       );
     },
-  }, value ? _("Take the position again") : _("Record GPS position"));
+  }, value ? gettext("Take the position again") : gettext("Record GPS position"));
   return h("div.gpsbox", {}, button, info);
 }
 
 function gpsText(v) {
   if (!v) return [];
-  const line = fmt(_("%(lat)s, %(lon)s (accuracy ±%(acc)s m)"), { lat: v.latitude, lon: v.longitude, acc: v.accuracy });
+  const line = fmt(gettext("%(lat)s, %(lon)s (accuracy ±%(acc)s m)"), { lat: v.latitude, lon: v.longitude, acc: v.accuracy });
   const warn = Number(v.accuracy) > GPS_WARN_METRES
-    ? h("span.warn", { role: "alert" }, fmt(_("Poor accuracy: more than %(limit)s m. Move to open sky and try again."), { limit: GPS_WARN_METRES }))
+    ? h("span.warn", { role: "alert" }, fmt(gettext("Poor accuracy: more than %(limit)s m. Move to open sky and try again."), { limit: GPS_WARN_METRES }))
     : null;
   return [line, warn ? h("br") : null, warn].filter(Boolean);
 }
@@ -211,19 +212,19 @@ function photo(s, q, id, value, set, described, path) {
     const file = e.target.files && e.target.files[0];
     e.target.value = "";
     if (!file) return;
-    preview.textContent = _("Compressing the photo…");
+    preview.textContent = gettext("Compressing the photo…");
     try {
       const name = await storePhoto(s, q, file, path, value);
       await set(name);
       showPhoto(s, preview, name);
     } catch (error) {
-      preview.textContent = _("This file is not a photo the phone can read.");
+      preview.textContent = gettext("This file is not a photo the phone can read.");
     }
   };
   return h("div.photobox", {},
-    h("label.btn", { for: `${id}` }, h("span", {}, _("Take photo"))),
+    h("label.btn", { for: `${id}` }, h("span", {}, gettext("Take photo"))),
     h("input.file", { type: "file", id, accept: "image/*", capture: "environment", "aria-describedby": described, onchange: onFile }),
-    h("label.btn.ghost", { for: `${id}-gallery` }, h("span", {}, _("From gallery"))),
+    h("label.btn.ghost", { for: `${id}-gallery` }, h("span", {}, gettext("From gallery"))),
     h("input.file", { type: "file", id: `${id}-gallery`, accept: "image/*", onchange: onFile }),
     preview);
 }
@@ -246,13 +247,13 @@ async function storePhoto(s, q, file, path, previous) {
 async function showPhoto(s, preview, name) {
   if (!name) return preview.replaceChildren();
   const rec = await db.get("photos", `${s.item.id}/${name}`);
-  if (!rec) return preview.replaceChildren(h("span.warn", {}, _("Photo missing on this phone; take it again.")));
+  if (!rec) return preview.replaceChildren(h("span.warn", {}, gettext("Photo missing on this phone; take it again.")));
   const url = URL.createObjectURL(rec.blob);
   s.urls.push(url);
   const gps = rec.latitude !== null && rec.latitude !== undefined ? ` · GPS ${rec.latitude.toFixed?.(5) ?? rec.latitude}, ${rec.longitude?.toFixed?.(5) ?? rec.longitude}` : "";
   preview.replaceChildren(
-    h("img", { src: url, alt: _("Photo taken"), width: 96, height: 72 }),
-    h("span.meta", {}, `${rec.width}×${rec.height} · ${formatBytes(rec.size)} (${_("original")} ${formatBytes(rec.originalBytes)}) · ${formatTime(rec.takenAt)}${gps}`));
+    h("img", { src: url, alt: gettext("Photo taken"), width: 96, height: 72 }),
+    h("span.meta", {}, `${rec.width}×${rec.height} · ${formatBytes(rec.size)} (${gettext("original")} ${formatBytes(rec.originalBytes)}) · ${formatTime(rec.takenAt)}${gps}`));
   return undefined;
 }
 
@@ -270,7 +271,7 @@ function renderRepeat(s, q) {
       render(s);
       document.getElementById(fieldId(`${q.id}[${s.open}].${q.questions[0].id}`))?.focus();
     },
-  }, `+ ${_("Add member")}`);
+  }, `+ ${gettext("Add member")}`);
   return h("div.q.repeat", { dataset: { path: q.id } },
     h("h3", {}, tr(q.label), " ", h("span.count", {}, `(${items.length})`)),
     list, h("p.err", { id: `${fieldId(q.id)}-err`, "aria-live": "polite" }), add);
@@ -279,12 +280,12 @@ function renderRepeat(s, q) {
 function rosterItem(s, q, item, i) {
   const open = s.open === i;
   const nameField = q.questions[0];
-  const title = item[nameField.id] || fmt(_("Member %(n)s"), { n: i + 1 });
-  const remove = h("button.btn.small.ghost", { type: "button", onclick: (e) => removeMember(s, q, i, e.target) }, _("Remove"));
+  const title = item[nameField.id] || fmt(gettext("Member %(n)s"), { n: i + 1 });
+  const remove = h("button.btn.small.ghost", { type: "button", onclick: (e) => removeMember(s, q, i, e.target) }, gettext("Remove"));
   const toggle = h("button.btn.small", {
     type: "button", "aria-expanded": String(open),
     onclick: () => { s.open = open ? -1 : i; render(s); },
-  }, open ? _("Done") : _("Edit"));
+  }, open ? gettext("Done") : gettext("Edit"));
   const head = h("div.member-head", {}, h("strong", {}, `${i + 1}. ${title}`), h("span.member-err", { dataset: { member: `${q.id}[${i}]` } }), toggle, remove);
   const body = open ? h("div.member-body", {}, q.questions.map((c) => renderNode(s, c, `${q.id}[${i}].`, i))) : null;
   return h("li.member", { dataset: { path: `${q.id}[${i}]` } }, head, body);
@@ -293,7 +294,7 @@ function rosterItem(s, q, item, i) {
 async function removeMember(s, q, i, button) {
   if (button.dataset.confirm !== "1") {
     button.dataset.confirm = "1";
-    button.textContent = _("Tap again to remove");
+    button.textContent = gettext("Tap again to remove");
     return;
   }
   const next = (s.item.answers[q.id] || []).filter((_x, k) => k !== i);
@@ -313,7 +314,7 @@ function repeatIdOf(s) {
   return s.form.def.sections.flatMap((x) => x.questions || []).find((q) => q.type === "repeat")?.id || "members";
 }
 
-async function setAnswer(s, id, index, value, path) {
+function setAnswer(s, id, index, value, path) {
   const answers = { ...s.item.answers };
   if (index === null) answers[id] = value;
   else {
@@ -323,9 +324,10 @@ async function setAnswer(s, id, index, value, path) {
     answers[rid] = items;
   }
   s.touched.add(path);
-  await saveAnswers(s, answers);
+  const saved = saveAnswers(s, answers);
   refresh(s);
   if (index !== null && path.endsWith(".full_name")) updateMemberTitle(s, path, value);
+  return saved;
 }
 
 function updateMemberTitle(s, path, value) {
@@ -333,13 +335,23 @@ function updateMemberTitle(s, path, value) {
   if (li) li.textContent = `${Number(path.match(/\[(\d+)\]/)[1]) + 1}. ${value || ""}`;
 }
 
-/** Persist the draft at once: a reload or a crash loses nothing already answered. */
-async function saveAnswers(s, answers) {
+/**
+ * Persist the draft at once: a reload or a crash loses nothing already answered.
+ * The in-memory item changes synchronously and writes are chained in order, so two
+ * quick answers can never overwrite each other with a stale copy.
+ */
+function saveAnswers(s, answers) {
   let item = s.item;
   if (item.state !== "draft") item = transition(item, "edit");
   item = { ...item, answers, updatedAt: new Date().toISOString() };
-  await db.put("items", item.id, item);
   s.item = item;
+  s.root.dataset.saving = "1";
+  s.saving = (s.saving || Promise.resolve()).then(() => db.put("items", item.id, item));
+  const mine = s.saving;
+  mine.then(() => {
+    if (s.saving === mine) s.root.dataset.saving = "0";
+  });
+  return mine;
 }
 
 // ---- live validation ---------------------------------------------------------------------
@@ -374,11 +386,12 @@ function markMembers(s, run) {
   for (const badge of s.root.querySelectorAll("[data-member]")) {
     const prefix = `${badge.dataset.member}.`;
     const n = run.errors.filter((e) => e.path.startsWith(prefix) && (s.showAll || e.code !== "required")).length;
-    badge.textContent = n ? fmt(_("%(n)s to fix"), { n }) : "";
+    badge.textContent = n ? fmt(gettext("%(n)s to fix"), { n }) : "";
   }
 }
 
 async function finish(s) {
+  await s.saving;
   s.showAll = true;
   const { run, payload } = evaluateDraft(s.form, s.item.answers);
   if (run.errors.length) {
@@ -388,13 +401,13 @@ async function finish(s) {
   const attachments = [];
   for (const name of photoNames(s.form.def, payload)) {
     const rec = await db.get("photos", `${s.item.id}/${name}`);
-    if (!rec) return toast(_("A photo is missing on this phone; take it again."), "bad");
+    if (!rec) return toast(gettext("A photo is missing on this phone; take it again."), "bad");
     attachments.push({ name, sha256: await sha256Hex(await rec.blob.arrayBuffer()), size: rec.size });
   }
   let item = s.item.state === "draft" ? s.item : transition(s.item, "edit");
   item = transition(item, "finish", { payload, payload_sha256: await payloadSha256(payload), attachments });
   await db.put("items", item.id, item);
-  toast(_("Saved. Waiting to sync."), "good");
+  toast(gettext("Saved. Waiting to sync."), "good");
   s.done(item);
 }
 
@@ -406,7 +419,7 @@ function showErrors(s, run) {
     render(s);
   } else refresh(s);
   const status = document.getElementById("form-status");
-  status.textContent = fmt(_("%(n)s answers need fixing before the survey can be sent."), { n: run.errors.length });
+  status.textContent = fmt(gettext("%(n)s answers need fixing before the survey can be sent."), { n: run.errors.length });
   const el = s.root.querySelector(`[data-path="${CSS.escape(firstPath)}"]`) || s.root.querySelector(`[data-path="${CSS.escape(firstPath.split(".")[0].replace(/\[\d+\]$/, ""))}"]`);
   el?.scrollIntoView({ block: "center" });
   el?.querySelector("input, select, button")?.focus({ preventScroll: true });

@@ -1,7 +1,7 @@
 // Small DOM and i18n helpers shared by the screens.
 
 /** Translate through Django's djangojs catalog (loaded as a classic script). */
-export const _ = (text) => (globalThis.gettext ? globalThis.gettext(text) : text);
+export const gettext = (text) => (globalThis.django?.gettext ? globalThis.django.gettext(text) : text);
 
 /** Replace %(name)s placeholders, as Django's interpolate(…, true) does. */
 export const fmt = (text, values) => text.replace(/%\((\w+)\)s/g, (_m, k) => String(values[k] ?? ""));
@@ -64,4 +64,9 @@ export function today() {
   const d = new Date();
   const p = (n) => String(n).padStart(2, "0");
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
+/** Replace the children of `root`, skipping null and false entries. */
+export function mount(root, ...nodes) {
+  root.replaceChildren(...nodes.flat().filter((n) => n !== null && n !== undefined && n !== false));
 }

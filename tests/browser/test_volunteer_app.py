@@ -1,0 +1,190 @@
+"""End-to-end: the volunteer app in a real Chromium (360×640) against the real server.
+
+Nothing on the server side is faked: the app talks to /api/v1/auth, /api/v1/forms,
+/api/v1/sync/push, /api/v1/sync/pull and /api/v1/sync/attachments of the live server.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+from rest_framework.test import APIClient
+
+from server.accounts.services import device_register
+from server.evidence.models import Attachment
+from server.submissions.models import Assessment, ReviewStatus, Submission
+from tests.browser import driver
+from tests.browser.conftest import Area
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def fill_household_survey(page: Any, *, reload_offline_midway: bool = False) -> None:
+    """Phiếu B for a family of four with two photos and a GPS fix."""
+    for key, value in driver.DWELLING:
+        driver.answer(page, key, value)
+    for index, answers in enumerate(driver.FAMILY):
+        driver.add_member(page, index, answers)
+    driver.attach_photo(page, "photo_house_front", seed=1)
+    driver.attach_photo(page, "photo_roof", seed=2)
+    driver.wait_saved(page)
+    if reload_offline_midway:
+        page.reload()
+        page.wait_for_selector("#finish")
+        assert page.inner_text(".repeat h3 .count") == "(4)"
+        assert page.locator(".photo-preview img").count() == 2
+        assert page.input_value("#" + driver.field_id("living_area")) == "62.5"
+    for key, value in driver.REST:
+        driver.answer(page, key, value)
+    driver.record_gps(page, "house_gps")
+
+
+def test_offline_survey_survives_reload_and_syncs_once(live_server: Any, page: Any, area: Area):
+    base = live_server.url
+    driver.sign_in(page, base)
+    driver.wait_for_service_worker(page)
+    page.context.set_offline(True)
+
+    driver.open_household(page, "Nguyễn Văn An")
+    driver.start_form(page, "Phiếu B")
+    fill_household_survey(page, reload_offline_midway=True)
+    driver.finish(page)
+    assert "submission:waiting" in driver.outbox_states(page)
+    assert page.locator("text=chờ đồng bộ").count() >= 1
+    assert Submission.objects.count() == 0
+
+    page.context.set_offline(False)
+    driver.sync_now(page)
+    assert driver.outbox_states(page) == ["submission:sent"], page.inner_text("#app")
+
+    household = area.households[0]
+    submission = Submission.objects.get()
+    assert submission.household_id == household.pk
+    assert len(submission.payload["members"]) == 4
+    assert submission.attachments_complete
+    assessment = Assessment.objects.get(household=household, is_latest=True)
+    assert assessment.household_class
+    for declared in submission.attachments:
+        stored = Attachment.objects.get(item_uuid=submission.pk, name=declared["name"])
+        assert stored.complete
+        data = stored.file.read()
+        assert hashlib.sha256(data).hexdigest() == declared["sha256"]
+        assert len(data) == declared["size"] <= 330 * 1024
+
+    driver.open_household(page, "Nguyễn Văn An")
+    page.wait_for_selector("#assessment")
+    assert "Phân loại" in page.inner_text("#assessment")
+    assert not page.errors
+
+
+def fill_screening(page: Any) -> None:
+    for key, value in driver.SCREENING:
+        driver.answer(page, key, value)
+
+
+def test_a_lost_push_response_is_resent_and_stored_once(
+    live_server: Any, page_without_service_worker: Any, area: Area
+):
+    page = page_without_service_worker
+    driver.sign_in(page, live_server.url)
+    driver.open_household(page, "Hoàng Thị Đào")
+    driver.start_form(page, "Phiếu A")
+    fill_screening(page)
+    driver.finish(page)
+
+    cut = {"done": False}
+
+    def lose_first_response(route: Any) -> None:
+        if cut["done"]:
+            route.continue_()
+            return
+        cut["done"] = True
+        route.fetch()  # the server receives and stores the push
+        route.abort("connectionreset")  # the phone never sees the answer
+
+    page.route("**/api/v1/sync/push", lose_first_response)
+    driver.sync_now(page)
+    assert cut["done"]
+    assert driver.outbox_states(page) == ["submission:waiting"]
+    assert Submission.objects.count() == 1
+
+    driver.sync_now(page)
+    assert driver.outbox_states(page) == ["submission:sent"]
+    assert Submission.objects.count() == 1
+    assert not page.errors
+
+
+def test_a_returned_survey_shows_the_comment_and_is_resubmitted(
+    live_server: Any, page: Any, area: Area
+):
+    driver.sign_in(page, live_server.url)
+    driver.open_household(page, "Hoàng Thị Đào")
+    driver.start_form(page, "Phiếu A")
+    fill_screening(page)
+    driver.finish(page)
+    driver.sync_now(page)
+    first = Submission.objects.get()
+
+    reviewer = APIClient()
+    _device, token = device_register(user=area.reviewer, name="reviewer laptop")
+    reviewer.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    comment = "Số nhân khẩu chưa đúng, hộ có 4 người."
+    answer = reviewer.post(
+        f"/api/v1/submissions/{first.pk}/return/", {"comment": comment}, format="json"
+    )
+    assert answer.status_code == 200, answer.content
+
+    driver.sync_now(page)
+    assert driver.outbox_states(page) == ["submission:returned"]
+    driver.open_household(page, "Hoàng Thị Đào")
+    assert comment in page.inner_text("#app")
+    page.click(".actions >> text=Sửa và gửi lại")
+    page.wait_for_selector("#finish")
+    assert comment in page.inner_text(".callout.warn")
+    driver.answer(page, "member_count", "4")
+    driver.finish(page)
+    driver.sync_now(page)
+
+    assert driver.outbox_states(page) == ["submission:sent"]
+    submissions = Submission.objects.order_by("created_at")
+    assert [s.review_status for s in submissions] == [ReviewStatus.RETURNED, ReviewStatus.PENDING]
+    assert submissions[1].payload["member_count"] == 4
+    assert submissions[1].pk != first.pk
+    assert not page.errors
+
+
+def test_bad_input_is_refused_in_vietnamese_and_nothing_is_queued(
+    live_server: Any, page: Any, area: Area
+):
+    driver.sign_in(page, live_server.url)
+    driver.open_household(page, "Lò Văn Páo")
+    driver.start_form(page, "Phiếu B")
+    pushes: list[str] = []
+    page.on("request", lambda r: pushes.append(r.url) if "/sync/push" in r.url else None)
+
+    driver.answer(page, "review_year", "năm nay")
+    error = page.locator("#" + driver.field_id("review_year") + "-err")
+    expect(error).to_have_text("Phải là số nguyên.")
+    driver.answer(page, "review_year", "2040")
+    expect(error).to_have_text("Giá trị phải từ 2.016 đến 2.030.")
+    driver.add_member(page, 0, [("full_name", "Lò Văn Páo"), ("birth_date_known", "year_only")])
+    driver.answer(page, "members[0].birth_year", "1850")
+    member_error = page.locator("#" + driver.field_id("members[0].birth_year") + "-err")
+    expect(member_error).to_have_text("Giá trị phải từ 1.900 trở lên.")
+    driver.answer(page, "living_area", "0")
+    expect(page.locator("#" + driver.field_id("living_area") + "-err")).not_to_be_empty()
+
+    driver.wait_saved(page)
+    page.click("#finish")
+    expect(page.locator("#form-status")).to_contain_text("cần sửa trước khi gửi phiếu")
+    assert page.locator(".q.invalid").count() >= 3
+    assert page.locator("[aria-invalid=true]").count() >= 3
+    assert driver.outbox_states(page) == ["submission:draft"]
+
+    driver.sync_now(page)
+    assert not pushes
+    assert Submission.objects.count() == 0
+    assert not page.errors
