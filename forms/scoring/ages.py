@@ -24,7 +24,7 @@ class Age(NamedTuple):
     hi: int
     months_lo: int
     months_hi: int
-    index: int
+    member: int
     # Fact the age rests on: "birth_date", "birth_year", or "" when neither is known.
     basis: str
 
@@ -47,12 +47,12 @@ class Age(NamedTuple):
     @property
     def evidence(self) -> str:
         """Path of the fact the age rests on, or "" when there is none."""
-        return f"members[{self.index}].{self.basis}" if self.basis else ""
+        return f"members[{self.member}].{self.basis}" if self.basis else ""
 
     @property
     def missing(self) -> str:
         """Path to ask for when a test cannot be decided from this range."""
-        return f"members[{self.index}].{_DATE if self.basis else _YEAR}"
+        return f"members[{self.member}].{_DATE if self.basis else _YEAR}"
 
 
 def member_age(member: Member, index: int, ref: date) -> Age:

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any, Final
+from typing import Any, Final, NoReturn
 
 from forms.scoring.decode import FactsError, FactsProblem
 from forms.scoring.facts import DeclaredIncome, HouseholdFacts, ProxyIncome
@@ -191,7 +191,7 @@ def _points_or_fail(table: ProxyTable, code: str, value: object) -> int:
     return points
 
 
-def _fail(path: str, code: str, vi: str, en: str) -> Any:
+def _fail(path: str, code: str, vi: str, en: str) -> NoReturn:
     raise FactsError([FactsProblem(path, code, vi, en)])
 
 

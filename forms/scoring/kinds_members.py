@@ -245,15 +245,14 @@ def _fits_test(
     m: Member, index: int, age: Age, levels: Sequence[tuple[int, int, frozenset[str]]]
 ) -> Test:
     attending = not_(_not_in_school(m, index))
-    return or_(
-        [
-            and_(
-                age_test(age, lo, hi),
-                lambda ok=ok: and_(attending, lambda: _level_in(m, index, ok)),
-            )  # type: ignore[misc]
-            for lo, hi, ok in levels
-        ]
-    )
+    return or_([_level_band(m, index, age, attending, band) for band in levels])
+
+
+def _level_band(
+    m: Member, index: int, age: Age, attending: Test, band: tuple[int, int, frozenset[str]]
+) -> Test:
+    low, high, ok = band
+    return and_(age_test(age, low, high), lambda: and_(attending, lambda: _level_in(m, index, ok)))
 
 
 def _level_in(m: Member, index: int, levels: frozenset[str]) -> Test:

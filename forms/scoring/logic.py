@@ -56,7 +56,7 @@ class WorkingAge:
     def test(self, year: int, member: Member, age: Age) -> Test:
         """Return whether the member is of working age, with the facts it rests on."""
         value = self.quick(year, member, age)
-        sex_path = f"members[{age.index}].sex"
+        sex_path = f"members[{age.member}].sex"
         if value is None:
             return None, self._missing(year, member, age, sex_path)
         lower = age.between(self.min_years, 1000)
