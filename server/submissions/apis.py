@@ -58,6 +58,7 @@ class SubmissionOutputSerializer(serializers.ModelSerializer):
     form_id = serializers.CharField(source="form_version.form_id")
     form_version = serializers.CharField(source="form_version.version")
     household = serializers.UUIDField(source="household_id", allow_null=True)
+    missing_attachments = serializers.SerializerMethodField()
 
     class Meta:
         model = Submission
@@ -69,11 +70,23 @@ class SubmissionOutputSerializer(serializers.ModelSerializer):
             "payload_sha256",
             "attachments",
             "attachments_complete",
+            "missing_attachments",
             "review_status",
             "review_comment",
             "reviewed_at",
             "created_at",
         ]
+
+    def get_missing_attachments(self, submission: Submission) -> list[str]:
+        """Declared photos whose bytes have not all arrived, listed honestly."""
+        from server.evidence.models import Attachment
+
+        done = set(
+            Attachment.objects.filter(item_uuid=submission.pk, complete=True).values_list(
+                "name", flat=True
+            )
+        )
+        return [a["name"] for a in submission.attachments if a["name"] not in done]
 
 
 def submission_get(*, user: object, submission_id: UUID, for_update: bool = False) -> Submission:

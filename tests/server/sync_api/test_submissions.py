@@ -122,3 +122,11 @@ def test_a_corrected_survey_after_a_return_is_a_new_submission(phone, personas, 
     assert Assessment.objects.filter(
         household=household_in, is_latest=True
     ).get().submission_id == uuid.UUID(second["client_uuid"])
+
+
+def test_staff_see_which_photos_are_still_missing(phone, personas, household_in):
+    attachments = [{"name": "front.jpg", "sha256": "a" * 64, "size": 1000}]
+    push(phone, _survey(household_in, attachments=attachments))
+    officer = client_for(personas[Role.COMMUNE_OFFICER])
+    listed = officer.get(f"/api/v1/households/{household_in.pk}/submissions/").json()
+    assert [(s["attachments_complete"], s["missing_attachments"]) for s in listed] == [(False, ["front.jpg"])]
