@@ -66,3 +66,18 @@ def test_the_demo_seed_is_idempotent(capsys):
     out = capsys.readouterr().out
     for username in ["tinhnguyen", "canboxa", "thamdinh", "quantri", "hotro"]:
         assert username in out
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/surveys/formversion/",
+        "/admin/submissions/submission/",
+        "/admin/submissions/assessment/",
+        "/admin/sync_api/conflictcopy/",
+        "/admin/accounts/device/",
+        "/admin/registry/unit/",
+    ],
+)
+def test_admin_lists_answer(admin_client, household_in, path):
+    assert admin_client.get(path).status_code == 200

@@ -33,6 +33,8 @@ def _reads(h: Household, m: Member) -> list[tuple[str, str]]:
         ("get", f"/api/v1/households/{h.pk}/members/"),
         ("get", f"/api/v1/members/{m.pk}/"),
         ("get", f"/api/v1/units/{h.village.code}/"),
+        ("get", f"/api/v1/households/{h.pk}/assessments/"),
+        ("get", f"/api/v1/households/{h.pk}/submissions/"),
     ]
 
 
