@@ -10,10 +10,9 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, Final, TypeVar
+from typing import Any, Final, NamedTuple, TypeVar
 
 from forms.scoring.facts import (
     AREA_TYPES,
@@ -48,9 +47,8 @@ _YEAR_MIN: Final = 1880
 _YEAR_MAX: Final = 2200
 
 
-@dataclass(frozen=True, slots=True)
-class FactsProblem:
-    """One problem in the input: where, what kind, and a message for each language."""
+class FactsProblem(NamedTuple):
+    """One problem in the input: (field path, code, message_vi, message_en)."""
 
     path: str
     code: str
@@ -68,7 +66,7 @@ class FactsError(ValueError):
         super().__init__(f"{len(problems)} problem(s) in household facts; first: {summary}")
 
     def as_tuples(self) -> list[tuple[str, str, str, str]]:
-        """Return the problems as (path, code, message_vi, message_en) tuples."""
+        """Return the problems as plain (path, code, message_vi, message_en) tuples."""
         return [(p.path, p.code, p.message_vi, p.message_en) for p in self.problems]
 
 

@@ -23,7 +23,6 @@ from forms.scoring.ruleset import (
     ClassRule,
     Ruleset,
     load_ruleset,
-    money,
     ruleset_for_year,
 )
 
@@ -277,35 +276,16 @@ def _and(a: Test, b: Test) -> Test:
 
 def _decision(rules: Ruleset, out: _Outcome, income: IncomeResult, area: str | None) -> Decision:
     if out.klass == UNDETERMINED:
-        classes, paths = ", ".join(out.possible), ", ".join(dict.fromkeys(out.missing))
+        classes, paths = ", ".join(out.possible), ", ".join(out.missing)
         return Decision(
             "undetermined",
             f"Chưa xác định được: có thể là {classes}; cần thêm dữ kiện: {paths}",
             f"Undetermined: could be {classes}; facts needed: {paths}",
+            None,
+            out.known,
         )
-    rule = out.deciding or rules.default_rule
-    label_vi, label_en = rule.labels[area or ""]
-    seen_vi, seen_en = _observed(income, out)
-    return Decision(rule.id, f"{label_vi} ({seen_vi})", f"{label_en} ({seen_en})")
-
-
-def _observed(income: IncomeResult, out: _Outcome) -> tuple[str, str]:
-    d = f"{out.known}"
-    if income.method == "declared" and income.per_person is not None:
-        vi_income = f"thu nhập bình quân {money(income.per_person, 'vi')} đồng/người/tháng"
-        en_income = f"income {money(income.per_person, 'en')} VND per person per month"
-    elif income.method == "proxy":
-        score = _score_text(income)
-        vi_income, en_income = f"điểm A {score}", f"A score {score}"
-    else:
-        vi_income, en_income = "chưa có thu nhập", "income unknown"
-    return f"{vi_income}; {d} chỉ số thiếu hụt", f"{en_income}; {d} deprivations"
-
-
-def _score_text(income: IncomeResult) -> str:
-    if income.proxy_score_low == income.proxy_score_high:
-        return f"{income.proxy_score_low}"
-    return f"{income.proxy_score_low}–{income.proxy_score_high}"
+    label_vi, label_en = out.deciding.labels[area or ""]
+    return Decision(out.deciding.id, label_vi, label_en, income, out.known)
 
 
 # --- low-income workers ------------------------------------------------------------------
@@ -342,7 +322,8 @@ def _class_outside(out: _Outcome, excluded: frozenset[str]) -> Test:
     return None, out.missing
 
 
-def _expand_used(rules: Ruleset, used: Sequence[str]) -> tuple[str, ...]:
+@cache
+def _expand_used(rules: Ruleset, used: tuple[str, ...]) -> tuple[str, ...]:
     """List the rules used, with the indicators spelled out when the cut-off was consulted."""
     out = list(used)
     if "cutoff" in used:

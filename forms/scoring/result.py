@@ -8,7 +8,7 @@ from typing import Any
 
 from forms.scoring.income import IncomeResult
 from forms.scoring.logic import Ctx, Finding
-from forms.scoring.ruleset import Indicator
+from forms.scoring.ruleset import Indicator, money
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,11 +33,51 @@ class IndicatorResult:
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """The classification rule that decided the class, in words."""
+    """The classification rule that decided the class, in words.
+
+    The texts are rendered when read: the rule's label plus the observed income and
+    deprivation count (nothing is appended for an undetermined class).
+    """
 
     rule_id: str
-    text_vi: str
-    text_en: str
+    label_vi: str
+    label_en: str
+    income: IncomeResult | None
+    deprivations: int
+
+    @property
+    def text_vi(self) -> str:
+        if self.income is None:
+            return self.label_vi
+        return f"{self.label_vi} ({_income_vi(self.income)}; {self.deprivations} chỉ số thiếu hụt)"
+
+    @property
+    def text_en(self) -> str:
+        if self.income is None:
+            return self.label_en
+        return f"{self.label_en} ({_income_en(self.income)}; {self.deprivations} deprivations)"
+
+
+def _income_vi(income: IncomeResult) -> str:
+    if income.method == "declared" and income.per_person is not None:
+        return f"thu nhập bình quân {money(income.per_person, 'vi')} đồng/người/tháng"
+    if income.method == "proxy":
+        return f"điểm A {_score_text(income)}"
+    return "chưa có thu nhập"
+
+
+def _income_en(income: IncomeResult) -> str:
+    if income.method == "declared" and income.per_person is not None:
+        return f"income {money(income.per_person, 'en')} VND per person per month"
+    if income.method == "proxy":
+        return f"A score {_score_text(income)}"
+    return "income unknown"
+
+
+def _score_text(income: IncomeResult) -> str:
+    if income.proxy_score_low == income.proxy_score_high:
+        return f"{income.proxy_score_low}"
+    return f"{income.proxy_score_low}–{income.proxy_score_high}"
 
 
 @dataclass(frozen=True, slots=True)
