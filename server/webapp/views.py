@@ -62,7 +62,9 @@ def _no_cache(response: HttpResponse) -> HttpResponse:
 
 @require_GET
 def shell(request: HttpRequest) -> HttpResponse:
-    response = render(request, "webapp/index.html", {"version": shell_version()})
+    modules = [url for url in shell_assets() if url.endswith(".mjs")]
+    context = {"version": shell_version(), "modules": modules}
+    response = render(request, "webapp/index.html", context)
     return _no_cache(response)
 
 

@@ -17,6 +17,7 @@ import pytest
 from server.accounts.models import Role, UnitAssignment, User
 from server.registry.models import Household, Unit
 from server.registry.services import household_create, unit_create
+from tests.browser.driver import PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -27,7 +28,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
 ]
 VIEWPORT = {"width": 360, "height": 640}
-PASSWORD = "pw-volunteer-1"
 
 
 def _require_chromium() -> None:

@@ -10,7 +10,8 @@ import re
 from typing import Any
 
 from tests.browser.camera import camera_jpeg
-from tests.browser.conftest import PASSWORD
+
+PASSWORD = "pw-volunteer-1"
 
 HEAD = [
     ("full_name", "Nguyễn Văn An"),

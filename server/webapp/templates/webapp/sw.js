@@ -25,8 +25,11 @@ function isFormDefinition(url) {
   return /^\/(api\/v1|app)\/forms\//.test(url.pathname);
 }
 
+let shellCache = null;
+const openShell = () => (shellCache ||= caches.open(SHELL_CACHE));
+
 async function shellFirst(request) {
-  const cache = await caches.open(SHELL_CACHE);
+  const cache = await openShell();
   const key = request.mode === "navigate" ? "/app/" : request;
   // Django varies on Accept-Language and Cookie; the shell is the same for every visitor.
   const hit = await cache.match(key, { ignoreSearch: request.mode === "navigate", ignoreVary: true });

@@ -34,9 +34,11 @@ function loadCatalog() {
 }
 
 async function start() {
+  performance.mark("app:modules");
   if ("serviceWorker" in navigator) navigator.serviceWorker.register("/app/sw.js", { scope: "/app/" }).catch(() => {});
   document.documentElement.lang = lang();
   await loadCatalog();
+  performance.mark("app:catalog");
   window.addEventListener("hashchange", route);
   window.addEventListener("online", () => { renderBar(); autoSync(); });
   window.addEventListener("offline", renderBar);

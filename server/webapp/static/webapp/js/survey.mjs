@@ -22,12 +22,15 @@ export async function surveyScreen(root, itemId, done) {
   }
   const household = (await db.get("households", item.household_id)) || {};
   root.dataset.saving = "0";
+  performance.mark("survey:loaded");
   const s = {
     root, form: prepareForm(def), item, household, done,
     touched: new Set(), showAll: false, open: item.answers.members?.length ? -1 : 0,
     readOnly: !EDITABLE.has(item.state), urls: [],
   };
+  performance.mark("survey:compiled");
   render(s);
+  performance.mark("survey:ready");
 }
 
 function referenceDate() {
