@@ -5,6 +5,8 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpResponse
+from django.utils.decorators import method_decorator
+from django.views.decorators.gzip import gzip_page
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -54,6 +56,7 @@ class SyncPushApi(APIView):
 
 class SyncPullApi(APIView):
     @extend_schema(responses={200: dict})
+    @method_decorator(gzip_page)
     def get(self, request: Request) -> HttpResponse:
         store = DjangoSyncStore(device=None, user=request.user)
         try:

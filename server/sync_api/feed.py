@@ -153,6 +153,14 @@ def member_data(m: Member, *, full_ids: bool) -> dict[str, Any]:
     }
 
 
+_INDICATOR_KEYS = ("code", "name_vi", "name_en", "status", "reason_vi", "reason_en", "missing")
+
+
+def _indicator_summary(indicator: dict[str, Any]) -> dict[str, Any]:
+    """What a phone shows: the verdict and its reason; sources and evidence stay on the server."""
+    return {key: indicator.get(key) for key in _INDICATOR_KEYS}
+
+
 def assessment_data(a: Assessment) -> dict[str, Any]:
     return {
         "household_id": str(a.household_id),
@@ -163,7 +171,7 @@ def assessment_data(a: Assessment) -> dict[str, Any]:
         "deprivation_count": a.deprivation_count,
         "income_per_person": a.income_per_person,
         "decision": a.result.get("decision"),
-        "indicators": a.result.get("indicators"),
+        "indicators": [_indicator_summary(i) for i in a.result.get("indicators", [])],
         "missing_facts": a.result.get("missing_facts"),
         "confidence": a.confidence,
     }
