@@ -62,7 +62,7 @@ def score(facts: HouseholdFacts, *, ruleset: str | Ruleset | None = None) -> Ass
         deprivation_count=outcome.known,
         unknown_indicator_count=outcome.unknown,
         household_class=outcome.klass,
-        decision=_decision(rules, outcome, income, facts.area_type),
+        decision=_decision(outcome, income, facts.area_type),
         possible_classes=tuple(outcome.possible),
         missing_facts=outcome.missing,
         low_income_workers=_worker_flags(rules, ctx, income, outcome),
@@ -274,7 +274,7 @@ def _and(a: Test, b: Test) -> Test:
 # --- texts -------------------------------------------------------------------------------
 
 
-def _decision(rules: Ruleset, out: _Outcome, income: IncomeResult, area: str | None) -> Decision:
+def _decision(out: _Outcome, income: IncomeResult, area: str | None) -> Decision:
     if out.klass == UNDETERMINED:
         classes, paths = ", ".join(out.possible), ", ".join(out.missing)
         return Decision(
