@@ -157,7 +157,13 @@ _INDICATOR_KEYS = ("code", "name_vi", "name_en", "status", "reason_vi", "reason_
 
 
 def _indicator_summary(indicator: dict[str, Any]) -> dict[str, Any]:
-    """What a phone shows: the verdict and its reason; sources and evidence stay on the server."""
+    """What a phone shows: the verdict, and the reason where it is deprived or unknown.
+
+    Sources, evidence and the reasons of indicators that are met stay on the server
+    (the assessments API has them); this keeps a commune's first pull small.
+    """
+    if indicator.get("status") == "not_deprived":
+        return {"code": indicator.get("code"), "status": "not_deprived"}
     return {key: indicator.get(key) for key in _INDICATOR_KEYS}
 
 
