@@ -211,3 +211,17 @@ def test_unknown_form_versions_are_rejected_per_item(phone, household_in):
     response = push(phone, sub)
     assert response.json()["items"][0]["outcome"] == "rejected"
     assert response.json()["items"][0]["errors"][0]["code"] == "form_unknown"
+
+
+def test_a_push_body_over_5_mib_is_413_in_the_protocols_shape(phone, tree):
+    body = b'{"protocol": 1, "items": [' + b" " * (5 * 1024 * 1024) + b"]}"
+    response = phone.generic(
+        "POST",
+        "/api/v1/sync/push",
+        body,
+        content_type="application/json",
+        HTTP_X_CHUNGTAY_PROTOCOL="1",
+    )
+    assert response.status_code == 413
+    assert response.json()["error"]["issues"][0]["code"] == "batch_too_large"
+    assert Receipt.objects.count() == 0
