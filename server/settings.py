@@ -137,7 +137,9 @@ STORAGES = {
 
 # Request limits. Photo uploads have their own, larger limit.
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 5 * 1024 * 1024, minimum=1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
+# Django's own cap must admit a whole photo (sync allows 10 MiB); ordinary endpoints are
+# held to API_MAX_BODY_BYTES by server.api.middleware before they read anything.
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(API_MAX_BODY_BYTES, 11 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 # Background work: Celery. Without a broker, tasks run inline (the embedded default).

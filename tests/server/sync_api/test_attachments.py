@@ -160,3 +160,11 @@ def test_a_body_over_the_attachment_limit_is_413(phone, tree):
         CONTENT_LENGTH=str(11 * 1024 * 1024),
     )
     assert response.status_code == 413
+
+
+def test_a_6_mb_file_in_one_put_reaches_the_image_check(phone, tree):
+    data = bytes(range(256)) * (6 * 1024 * 1024 // 256)
+    url = declare(phone, tree, data, name="big.jpg")
+    response = put(phone, url, data)
+    assert response.status_code == 422
+    assert response.json()["error"]["issues"][0]["code"] == "not_an_image"
