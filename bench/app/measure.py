@@ -59,7 +59,11 @@ def shell_size(base: str) -> dict[str, Any]:
 def _prepare_profile(playwright: Any, base: str, profile: Path) -> str:
     """Sign in, pull, open a new Phiếu B draft; return the survey URL."""
     ctx = playwright.chromium.launch_persistent_context(
-        str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS, viewport=VIEWPORT, locale="vi-VN"
+        str(profile),
+        executable_path=CHROMIUM,
+        args=CHROMIUM_ARGS,
+        viewport=VIEWPORT,
+        locale="vi-VN",
     )
     page = ctx.new_page()
     driver.sign_in(page, base)

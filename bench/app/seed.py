@@ -9,7 +9,7 @@ from server.accounts.models import Role, UnitAssignment, User
 from server.registry.services import household_create, unit_create
 from server.surveys.services import publish_shipped_forms
 
-PASSWORD = "pw-volunteer-1"
+PASSWORD = "pw-volunteer-1"  # noqa: S105 - throwaway benchmark database
 publish_shipped_forms()
 province = unit_create(code="95", name="Tỉnh Thử", level="province", parent=None)
 district = unit_create(code="95-D1", name="Huyện Thử", level="district", parent=province)

@@ -44,7 +44,9 @@ def seeded_server() -> Iterator[str]:
     manage = [PYTHON, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--noinput"], env=env, check=True, capture_output=True)
     seed = (ROOT / "bench" / "app" / "seed.py").read_text()
-    subprocess.run([*manage, "shell"], input=seed, text=True, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [*manage, "shell"], input=seed, text=True, env=env, check=True, capture_output=True
+    )
     port = _free_port()
     server = subprocess.Popen(  # noqa: S603 - fixed arguments
         [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],

@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 
 from server.accounts.services import device_register
 from server.evidence.models import Attachment
+from server.registry.models import Household
 from server.submissions.models import Assessment, ReviewStatus, Submission
 from tests.browser import driver
 from tests.browser.conftest import Area
@@ -187,4 +188,29 @@ def test_bad_input_is_refused_in_vietnamese_and_nothing_is_queued(
     driver.sync_now(page)
     assert not pushes
     assert Submission.objects.count() == 0
+    assert not page.errors
+
+
+def test_a_household_added_offline_is_created_then_surveyed(
+    live_server: Any, page: Any, area: Area
+):
+    driver.sign_in(page, live_server.url)
+    page.context.set_offline(True)
+    page.click("a.fab")
+    page.fill("#head_name", "Vàng Thị Sính")
+    page.fill("#address", "Bản Mới")
+    page.click("form button[type=submit]")
+    page.wait_for_selector("h1:has-text('Vàng Thị Sính')")
+    driver.start_form(page, "Phiếu A")
+    fill_screening(page)
+    driver.finish(page)
+    assert sorted(driver.outbox_states(page)) == ["household_create:waiting", "submission:waiting"]
+
+    page.context.set_offline(False)
+    driver.sync_now(page)
+    assert sorted(driver.outbox_states(page)) == ["household_create:sent", "submission:sent"]
+    created = Household.objects.get(head_name="Vàng Thị Sính")
+    assert created.village_id == area.village.pk
+    assert Submission.objects.get().household_id == created.pk
+    driver.open_household(page, "Vàng Thị Sính")
     assert not page.errors

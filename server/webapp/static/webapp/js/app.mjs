@@ -6,7 +6,7 @@ import { payloadSha256 } from "./canonical.mjs";
 import { unsent } from "./outbox.mjs";
 import * as sync from "./sync.mjs";
 import { surveyScreen } from "./survey.mjs";
-import { gettext, fmt, formatTime, h, lang, mount, toast, tr, uuid } from "./ui.mjs";
+import { fmt, formatTime, gettext, h, lang, mount, toast, uuid } from "./ui.mjs";
 
 const app = () => document.getElementById("app");
 const STATE_LABELS = () => ({
@@ -78,7 +78,8 @@ async function renderBar() {
     h("a.pending", { href: "#/sync", "aria-label": gettext("Sync") }, waiting ? fmt(gettext("%(n)s to send"), { n: waiting }) : gettext("Sync")),
     h("button.lang", { type: "button", onclick: switchLanguage, "aria-label": gettext("Switch language") }, lang() === "vi" ? "EN" : "VI"),
   );
-  await storageBanner(items);
+  // The banner stays off the survey screen, where every line of height counts.
+  await storageBanner(location.hash.startsWith("#/survey/") ? [] : items);
 }
 
 async function switchLanguage() {
@@ -405,6 +406,8 @@ async function syncScreen() {
     await db.all("items"), await db.all("households"), await db.get("kv", "lastSync"), await db.get("kv", "lastError"),
   ];
   const names = new Map(households.map((x) => [x.id, x.head_name]));
+  const index = (await db.get("kv", "formIndex")) || [];
+  const titles = new Map(index.map((f) => [f.id, (lang() === "en" ? f.title_en : f.title_vi).split(" – ")[0]]));
   items.sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1));
   const status = h("p.status", { id: "sync-status", role: "status", "aria-live": "polite" },
     lastSync ? fmt(gettext("Last sync: %(t)s"), { t: formatTime(lastSync) }) : gettext("Never synced"));
@@ -429,12 +432,12 @@ async function syncScreen() {
     button,
     await storageInfo(),
     h("h2", {}, gettext("Outbox")),
-    items.length ? h("ul.items", { id: "outbox" }, items.map((it) => outboxRow(it, names))) : h("p.empty", {}, gettext("Nothing to send.")),
+    items.length ? h("ul.items", { id: "outbox" }, items.map((it) => outboxRow(it, names, titles))) : h("p.empty", {}, gettext("Nothing to send.")),
   );
 }
 
-function outboxRow(item, names) {
-  const what = item.kind === "household_create" ? gettext("New household") : tr({ vi: "Phiếu", en: "Form" }) + ` ${item.form.id}`;
+function outboxRow(item, names, titles) {
+  const what = item.kind === "household_create" ? gettext("New household") : titles.get(item.form.id) || item.form.id;
   const who = names.get(item.household_id || item.client_uuid) || item.household_label || item.payload?.head_name || "";
   return h("li.item", { dataset: { state: item.state } },
     h("span", { class: `state s-${item.state}` }, STATE_LABELS()[item.state]),

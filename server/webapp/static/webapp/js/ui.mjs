@@ -37,7 +37,7 @@ export function toast(message, kind = "info") {
   el.textContent = message;
   el.className = `show ${kind}`;
   clearTimeout(toast.timer);
-  toast.timer = setTimeout(() => (el.className = ""), 4000);
+  toast.timer = setTimeout(() => (el.className = ""), 2500);
 }
 
 export function formatBytes(n) {
