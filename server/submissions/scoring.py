@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists
 
 from forms import scoring
 from server.feed.models import FeedKind
@@ -75,18 +75,33 @@ def build_assessment(
     )
 
 
-def _identity(assessment: Assessment) -> Q:
-    return Q(
-        household_id=assessment.household_id,
-        review_year=assessment.review_year,
-        ruleset_id=assessment.ruleset_id,
-        ruleset_version=assessment.ruleset_version,
-        engine_version=assessment.engine_version,
-        facts_sha256=assessment.facts_sha256,
+IDENTITY_FIELDS = [
+    "household",
+    "review_year",
+    "ruleset_id",
+    "ruleset_version",
+    "engine_version",
+    "facts_sha256",
+]
+"""The fields of the `assessment_once` constraint: the same facts under the same rules."""
+
+
+def _store_once(built: Assessment) -> Assessment:
+    """Insert, or find the stored twin, in one statement (an upsert that returns the id).
+
+    The no-op update on conflict is what makes the database return the existing row's
+    id; `ignore_conflicts` would return nothing and need two more round trips.
+    """
+    Assessment.objects.bulk_create(
+        [built],
+        update_conflicts=True,
+        unique_fields=IDENTITY_FIELDS,
+        update_fields=["facts_sha256"],
     )
+    return built
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def assessment_record(
     *,
     household: Household,
@@ -94,23 +109,38 @@ def assessment_record(
     submission: Submission | None = None,
     ruleset_id: str | None = None,
 ) -> Assessment:
-    """Score and store; the same facts under the same rules are stored once."""
+    """Score and store; the same facts under the same rules are stored once.
+
+    No savepoint: any error here aborts the caller's transaction anyway (the sync
+    engine runs each item in its own), and a savepoint costs two round trips.
+    """
     built = build_assessment(
         household_id=household.pk,
         facts=facts,
         ruleset_id=ruleset_id,
         submission_id=submission.pk if submission else None,
     )
-    stored = Assessment.objects.filter(_identity(built)).first()
-    if stored is None:
-        Assessment.objects.bulk_create([built], ignore_conflicts=True)
-        stored = Assessment.objects.get(_identity(built))
-    promote_latest(
-        household_ids=[household.pk], candidates={household.pk: stored.pk}, year=stored.review_year
+    stored = _store_once(built)
+    stored.is_latest = _promote_one(
+        household_id=household.pk, pk=stored.pk, year=stored.review_year
     )
     feed_append(kind=FeedKind.ASSESSMENT, record_id=household.pk, scope_path=household.village.path)
-    stored.refresh_from_db(fields=["is_latest"])
     return stored
+
+
+def _promote_one(*, household_id: Any, pk: int, year: int) -> bool:
+    """promote_latest for one household in two statements instead of three (and no
+    re-read): return whether assessment `pk` is now the latest.
+
+    At most one assessment per household is latest. If it is of a later review year,
+    the first statement matches nothing and the second is skipped by its NOT EXISTS;
+    otherwise the old flag is cleared before the new one is set, as the partial unique
+    constraint requires.
+    """
+    latest = Assessment.objects.filter(household_id=household_id, is_latest=True)
+    latest.filter(review_year__lte=year).exclude(pk=pk).update(is_latest=False)
+    newer = latest.filter(review_year__gt=year)
+    return Assessment.objects.filter(pk=pk).exclude(Exists(newer)).update(is_latest=True) == 1
 
 
 def promote_latest(*, household_ids: list[Any], candidates: dict[Any, int], year: int) -> None:
