@@ -1,0 +1,106 @@
+"""Profile the push view in one process (cProfile), without HTTP or concurrency noise.
+
+    .venv/bin/python -m bench.sync.profile_push --vendor postgresql --batches 20 --count 25
+
+Builds a throwaway database with the benchmark area, then posts `--count` push bodies
+through Django's test client under cProfile and prints the top functions by cumulative
+and by own time, plus the SQL statements issued per submission.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import tempfile
+import time
+from pathlib import Path
+
+from bench.sync.load import plan_clients
+from bench.sync.servers import database, setup_area
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.sync.profile_push")
+    parser.add_argument("--vendor", default="postgresql")
+    parser.add_argument("--batch", type=int, default=20)
+    parser.add_argument("--count", type=int, default=25, help="push requests to profile")
+    parser.add_argument("--households", type=int, default=5000)
+    parser.add_argument("--top", type=int, default=40)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="chungtay-profile-") as tmp:
+        db = database(args.vendor, f"bench_profile_{os.getpid()}", Path(tmp))
+        db.drop()
+        db.create()
+        try:
+            token = str(setup_area(db, "--migrate", "--households", str(args.households))["token"])
+            os.environ.update(db.env())
+            if db.url is None:
+                os.environ.pop("DATABASE_URL", None)
+            _profile(token, args)
+        finally:
+            from django.db import connections
+
+            connections.close_all()
+            db.drop()
+    return 0
+
+
+def _profile(token: str, args: argparse.Namespace) -> None:
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+
+    plan = plan_clients(
+        run="profile",
+        clients=1,
+        batch=args.batch,
+        per_client=args.batch * (args.count + 1),
+        households=args.households,
+        commune_code="99001",
+    )[0]
+    client = Client(
+        HTTP_AUTHORIZATION=f"Token {token}", HTTP_X_CHUNGTAY_PROTOCOL="1", SERVER_NAME="127.0.0.1"
+    )
+    warm = client.post("/api/v1/sync/push", plan.bodies[0], content_type="application/json")
+    assert warm.status_code == 200, warm.content[:500]
+    captured: list[str] = []
+
+    def record(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        captured.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        client.post("/api/v1/sync/push", plan.bodies[1], content_type="application/json")
+    print(f"SQL statements for one push of {args.batch}: {len(captured)}")
+    for sql in _shapes(captured):
+        print("  ", sql)
+    profiler = cProfile.Profile()
+    began = time.perf_counter()
+    profiler.enable()
+    for body in plan.bodies[2 : args.count + 1]:
+        response = client.post("/api/v1/sync/push", body, content_type="application/json")
+        assert response.status_code == 200
+    profiler.disable()
+    elapsed = time.perf_counter() - began
+    submissions = (args.count - 1) * args.batch
+    print(f"{submissions} submissions in {elapsed:.2f}s: {submissions / elapsed:.0f}/s one process")
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("cumulative").print_stats(args.top)
+    stats.sort_stats("tottime").print_stats(args.top)
+
+
+def _shapes(statements: object) -> list[str]:
+    """Group statements by their first 90 characters, with counts, to show the per-item pattern."""
+    counts: dict[str, int] = {}
+    for sql in statements:  # type: ignore[attr-defined]
+        key = str(sql)[:90]
+        counts[key] = counts.get(key, 0) + 1
+    return [f"{n:4d} × {key}" for key, n in sorted(counts.items(), key=lambda kv: -kv[1])]
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
