@@ -108,11 +108,13 @@ def housing_durability(params: Mapping[str, Any]) -> Compiled:
     needed = int(params["min_non_durable"])
 
     def quick(ctx: Ctx) -> bool | None:
-        values = [get(ctx.facts) for _, get, _ in parts]
-        bad = sum(
-            1 for v, (_, _, ok) in zip(values, parts, strict=True) if v is not None and v not in ok
-        )
-        unknown = values.count(None)
+        bad = unknown = 0
+        for _, get, ok in parts:
+            value = get(ctx.facts)
+            if value is None:
+                unknown += 1
+            elif value not in ok:
+                bad += 1
         if bad >= needed:
             return True
         return False if bad + unknown < needed else None

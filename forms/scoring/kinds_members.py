@@ -169,9 +169,11 @@ def adult_education_bands(params: Mapping[str, Any]) -> Compiled:
         (int(b["min_age"]), int(b["max_age"]), frozenset(b["completed"])) for b in params["bands"]
     ]
 
+    youngest, oldest = min(b[0] for b in bands), max(b[1] for b in bands)
+
     def quick(ctx: Ctx, m: Member, age: Age) -> bool | None:
         out = _out_of_school(m)
-        if out is False:
+        if out is False or age.hi < youngest or age.lo >= oldest:
             return False
         result: bool | None = False
         for low, high, completed in bands:

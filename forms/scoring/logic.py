@@ -12,7 +12,7 @@ that names members and fact paths for the reasons. Tests assert that both agree.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 from forms.scoring.ages import Age
@@ -31,27 +31,41 @@ class WorkingAge:
     min_years: int
     # sex -> year -> retirement age in completed months (Labour Code 2019 schedule).
     retirement_months: Mapping[str, Mapping[int, int]]
+    # year -> (limits by sex, lowest limit, highest limit); filled on first use per year.
+    _by_year: dict[int, tuple[dict[str, int], int, int]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def limits(self, year: int) -> tuple[dict[str, int], int, int]:
+        """Return the retirement ages in months for ``year``; outside the table, its nearest year."""
+        cached = self._by_year.get(year)
+        if cached is None:
+            by_sex = {
+                sex: table[min(max(year, min(table)), max(table))]
+                for sex, table in self.retirement_months.items()
+            }
+            cached = (by_sex, min(by_sex.values()), max(by_sex.values()))
+            self._by_year[year] = cached
+        return cached
 
     def limit(self, sex: str, year: int) -> int:
-        """Return the retirement age in months; years outside the table use its nearest year."""
-        table = self.retirement_months[sex]
-        return table[min(max(year, min(table)), max(table))]
+        return self.limits(year)[0][sex]
 
     def quick(self, year: int, member: Member, age: Age) -> bool | None:
         """Return whether the member is of working age in ``year`` (value only)."""
-        lower = age.between(self.min_years, 1000)
-        if lower is False:
+        if age.hi < self.min_years:
             return False
         upper = self._upper_value(year, member.sex, age)
         if upper is False:
             return False
-        return None if lower is None or upper is None else True
+        return None if upper is None or age.lo < self.min_years else True
 
     def _upper_value(self, year: int, sex: str | None, age: Age) -> bool | None:
+        by_sex, lowest, highest = self.limits(year)
         if sex is not None:
-            return age.months_below(self.limit(sex, year))
-        values = {age.months_below(self.limit(s, year)) for s in self.retirement_months}
-        return values.pop() if len(values) == 1 else None
+            return age.months_below(by_sex[sex])
+        value = age.months_below(lowest)
+        return value if value is not None and value == age.months_below(highest) else None
 
     def test(self, year: int, member: Member, age: Age) -> Test:
         """Return whether the member is of working age, with the facts it rests on."""
