@@ -31,7 +31,7 @@ def _with_income(data: dict[str, Any], total: int) -> dict[str, Any]:
     return changed
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(households(), st.integers(1, 200_000_000))
 def test_more_income_never_gives_a_poorer_class(data: dict[str, Any], extra: int) -> None:
     """Raising declared income can only keep or raise the possible classes."""
@@ -41,7 +41,7 @@ def test_more_income_never_gives_a_poorer_class(data: dict[str, Any], extra: int
     assert _range(after)[1] >= _range(before)[1]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(households())
 def test_one_more_deprivation_never_gives_a_richer_class(data: dict[str, Any]) -> None:
     """Turning clean water into surface water (W1 in every ruleset) never makes a household richer."""
@@ -54,7 +54,7 @@ def test_one_more_deprivation_never_gives_a_richer_class(data: dict[str, Any]) -
     assert _range(after)[1] <= _range(before)[1]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(households(), st.randoms(use_true_random=False))
 def test_result_does_not_depend_on_member_order(data: dict[str, Any], rng: Any) -> None:
     """Shuffling members changes names in reasons but not the classification."""
@@ -94,7 +94,7 @@ def _lookup(data: dict[str, Any], path: str) -> tuple[bool, Any]:
     return True, node
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(households(with_income=False) | households())
 def test_every_reason_names_real_facts(data: dict[str, Any]) -> None:
     """Evidence paths hold values in the input; missing paths point at absent values of real parents."""
@@ -115,7 +115,7 @@ def test_every_reason_names_real_facts(data: dict[str, Any]) -> None:
         assert _lookup(data, path.split(".")[0])[0], path
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(households(with_income=False) | households())
 def test_quick_values_agree_with_explanations(data: dict[str, Any]) -> None:
     """The fast value pass and the explaining pass of every indicator give the same answer."""
