@@ -9,6 +9,7 @@ good ones; the exit status is 1 if any line was bad, 2 for a usage error.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from collections.abc import Iterable
@@ -33,17 +34,26 @@ def main(argv: list[str] | None = None) -> int:
     except RulesetError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    bad = run(sys.stdin, sys.stdout, sys.stderr, ruleset)
+    # Input and output are UTF-8 whatever the locale: names are Vietnamese.
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(encoding="utf-8")
+    bad = run(sys.stdin.buffer, sys.stdout, sys.stderr, ruleset)
     return 1 if bad else 0
 
 
-def run(lines: Iterable[str], out: TextIO, err: TextIO, ruleset: Ruleset | None) -> int:
+def run(lines: Iterable[bytes], out: TextIO, err: TextIO, ruleset: Ruleset | None) -> int:
     """Score every non-blank line; return how many lines were bad."""
     bad = 0
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
             continue
-        problems = _score_line(line, out, ruleset)
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            problems = [("", "encoding", "line is not valid UTF-8")]
+        else:
+            problems = _score_line(line, out, ruleset)
         for path, code, message in problems:
             print(f"line {number}: {path or '<root>'}: {code}: {message}", file=err)
         bad += bool(problems)

