@@ -50,7 +50,7 @@ async function start() {
 async function route() {
   const auth = await db.get("kv", "auth");
   const hash = location.hash || "#/";
-  await renderBar();
+  renderBar().catch(() => {}); // the bar never delays the screen itself
   if (!auth) return loginScreen();
   const [, screen, arg] = hash.split("/");
   window.scrollTo(0, 0);
