@@ -115,8 +115,8 @@ class Assessment:
     # Lowest confidence among the income lines, class rules and indicators the class relied on.
     confidence: str
     rules_used: tuple[str, ...]
-    # The indicators' values and explanations; texts are rendered on first access.
-    # Indicator values in ruleset order (True deprived, None unknown).
+    # Indicator values in ruleset order (True deprived, None unknown); the reasons are
+    # rendered from ``ctx`` on first access to ``indicators``.
     values: tuple[bool | None, ...] = ()
     ctx: Ctx | None = field(repr=False, compare=False, default=None)
     specs: tuple[Indicator, ...] = field(repr=False, compare=False, default=())
