@@ -52,9 +52,38 @@ def _actual(result: dict[str, Any], key: str) -> Any:
 _SORTED_KEYS = {"deprived", "unknown", "missing_facts"}
 
 
+_KNOWN_KEYS = {
+    "ruleset_id",
+    "class",
+    "deprivation_count",
+    "income_per_person",
+    "income_method",
+    "proxy_score",
+    "deprived",
+    "unknown",
+    "missing_facts",
+    "possible_classes",
+    "decision_rule",
+    "confidence",
+    "reference_date",
+    "low_income_workers",
+    "error",
+}
+
+
 def test_there_are_at_least_80_golden_cases() -> None:
     """The corpus is the contract with the phone port; it must stay broad."""
     assert len(CASES) >= 80
+
+
+@pytest.mark.parametrize("case_path", CASES, ids=lambda p: p.stem)
+def test_golden_case_is_well_formed(case_path: Path) -> None:
+    """Every case says what it checks and uses only the documented keys (SPEC.md §9)."""
+    case = json.loads(case_path.read_text(encoding="utf-8"))
+    assert set(case) <= {"description", "ruleset", "facts", "expected"}
+    assert case["description"].strip()
+    keys = {k.removesuffix("_include") for k in case["expected"]}
+    assert keys <= _KNOWN_KEYS, keys - _KNOWN_KEYS
 
 
 @pytest.mark.parametrize("case_path", CASES, ids=lambda p: p.stem)
