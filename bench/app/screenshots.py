@@ -24,6 +24,7 @@ OUT = ROOT / "docs" / "screenshots"
 def survey_and_sync(page: Any) -> None:
     driver.open_household(page, "Nguyễn Văn An")
     driver.start_form(page, "Phiếu B")
+    driver.clear_roster(page)
     for key, value in driver.DWELLING:
         driver.answer(page, key, value)
     for index, answers in enumerate(driver.FAMILY):
@@ -82,6 +83,7 @@ def main() -> None:
         driver.open_household(page, "Nông Thị Hoà")
         driver.start_form(page, "Phiếu B")
         driver.answer(page, "area_type", "rural")
+        driver.clear_roster(page)
         driver.add_member(page, 0, driver.HEAD[:5])
         page.locator("#" + driver.field_id("members[0].full_name")).scroll_into_view_if_needed()
         shoot(page, "form")

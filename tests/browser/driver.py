@@ -169,6 +169,20 @@ def start_form(page: Any, title_fragment: str) -> None:
     page.wait_for_selector("#finish")
 
 
+def roster_names(page: Any) -> list[str]:
+    return page.locator("li.member .member-head strong").all_inner_texts()
+
+
+def clear_roster(page: Any) -> None:
+    """Remove every member (the roster starts with the registry's members)."""
+    while page.locator("li.member").count():
+        before = page.locator("li.member").count()
+        remove = page.locator("li.member").first.locator("button:has-text('Xoá')")
+        remove.click()
+        page.locator("li.member").first.locator("button:has-text('Chạm lần nữa để xoá')").click()
+        page.wait_for_function(f"document.querySelectorAll('li.member').length < {before}")
+
+
 def add_member(page: Any, index: int, answers: list[tuple[str, str]]) -> None:
     page.click("#add-members")
     for key, value in answers:

@@ -25,6 +25,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 def fill_household_survey(page: Any, *, reload_offline_midway: bool = False) -> None:
     """Phiếu B for a family of four with two photos and a GPS fix."""
+    assert driver.roster_names(page) == ["1. Nguyễn Văn An"]  # pulled from the registry
+    driver.clear_roster(page)
     for key, value in driver.DWELLING:
         driver.answer(page, key, value)
     for index, answers in enumerate(driver.FAMILY):
@@ -171,6 +173,7 @@ def test_bad_input_is_refused_in_vietnamese_and_nothing_is_queued(
     expect(error).to_have_text("Phải là số nguyên.")
     driver.answer(page, "review_year", "2040")
     expect(error).to_have_text("Giá trị phải từ 2.016 đến 2.030.")
+    driver.clear_roster(page)
     driver.add_member(page, 0, [("full_name", "Lò Văn Páo"), ("birth_date_known", "year_only")])
     driver.answer(page, "members[0].birth_year", "1850")
     member_error = page.locator("#" + driver.field_id("members[0].birth_year") + "-err")

@@ -57,3 +57,10 @@ test("an integral decimal travels as a JSON integer", () => {
   const answers = { living_area: "45" };
   assert.equal(payloadOf(form, answers, runForm(form, answers)).living_area, 45);
 });
+
+test("control characters in text are refused like the server does", () => {
+  const run = runForm(survey(), { volunteer_remarks: "ok\u0007" });
+  assert.equal(run.errors.find((e) => e.path === "volunteer_remarks").code, "type");
+  const fine = runForm(survey(), { volunteer_remarks: "dòng 1\ndòng 2\tx" });
+  assert.equal(fine.errors.find((e) => e.path === "volunteer_remarks"), undefined);
+});

@@ -164,6 +164,11 @@ async function runSync() {
       return result;
     } catch (err) {
       await db.put("kv", "lastError", { at: new Date().toISOString(), message: syncError(err) });
+      // A revoked or expired token: sign in again; drafts and the outbox stay untouched.
+      if (err instanceof sync.HttpError && err.status === 401) {
+        await db.del("kv", "auth");
+        go("#/");
+      }
       throw err;
     } finally {
       syncing = null;
@@ -326,13 +331,31 @@ function startButton(hh, f, items) {
 
 async function newSurvey(hh, f) {
   const now = new Date().toISOString();
+  const answers = initialAnswers();
+  const def = await db.get("forms", `${f.id}@${f.version}`);
+  const roster = await knownMembers(hh.id);
+  if (def && roster.length && hasRoster(def)) answers.members = roster;
   const item = {
     id: uuid(), client_uuid: uuid(), kind: "submission", form: { id: f.id, version: f.version },
-    household_id: hh.id, household_label: hh.head_name, answers: initialAnswers(), state: "draft",
+    household_id: hh.id, household_label: hh.head_name, answers, state: "draft",
     createdAt: now, updatedAt: now,
   };
   await db.put("items", item.id, item);
   go(`#/survey/${item.id}`);
+}
+
+const hasRoster = (def) => def.sections.some((sec) => (sec.questions || []).some((q) => q.type === "repeat" && q.id === "members"));
+
+/** The registry's current members as roster items, head first; the volunteer checks them. */
+async function knownMembers(householdId) {
+  const members = (await db.all("members")).filter((m) => m.household_id === householdId);
+  members.sort((a, b) => (a.relation === "head" ? -1 : b.relation === "head" ? 1 : 0));
+  return members.map((m) => {
+    const item = { full_name: m.full_name, relation: m.relation, sex: m.sex, ethnicity: m.ethnicity };
+    if (m.birth_date) Object.assign(item, { birth_date_known: "date", birth_date: m.birth_date });
+    else if (m.birth_year) Object.assign(item, { birth_date_known: "year_only", birth_year: m.birth_year });
+    return Object.fromEntries(Object.entries(item).filter(([, v]) => v !== null && v !== undefined && v !== ""));
+  });
 }
 
 function initialAnswers() {

@@ -103,7 +103,7 @@ function renderQuestion(s, q, prefix, index) {
   const set = (v) => setAnswer(s, q.id, index, v, path);
   const error = h("p.err", { id: `${id}-err`, "aria-live": "polite" });
   return h("div.q", { dataset: { path } },
-    h("label.lbl", { for: id }, tr(q.label), q.required ? h("span.req", { "aria-hidden": "true" }, " *") : null),
+    h("label.lbl", { for: id, id: `${id}-lbl` }, tr(q.label), q.required ? h("span.req", { "aria-hidden": "true" }, " *") : null),
     q.hint ? h("p.hint", {}, tr(q.hint)) : null,
     input(s, q, id, value, set, path),
     error);
@@ -149,7 +149,7 @@ function selectOne(s, q, id, value, set, described) {
       h("option", { value: "" }, gettext("— choose —")),
       choices.map((c) => h("option", { value: c.value, selected: c.value === value }, tr(c.label))));
   }
-  return h("div.choices", { id, role: "radiogroup", "aria-describedby": described },
+  return h("div.choices", { id, role: "radiogroup", "aria-labelledby": `${id}-lbl`, "aria-describedby": described },
     choices.map((c, i) => h("label.choice", { for: `${id}-${i}` },
       h("input", { type: "radio", id: `${id}-${i}`, name: id, value: c.value, checked: c.value === value, onchange: () => set(c.value) }),
       h("span", {}, tr(c.label)))));
@@ -158,7 +158,7 @@ function selectOne(s, q, id, value, set, described) {
 function selectMany(s, q, id, value, set, described) {
   const selected = new Set(value || []);
   const choices = choicesOf(s.form, q);
-  return h("div.choices", { id, role: "group", "aria-describedby": described },
+  return h("div.choices", { id, role: "group", "aria-labelledby": `${id}-lbl`, "aria-describedby": described },
     choices.map((c, i) => h("label.choice", { for: `${id}-${i}` },
       h("input", {
         type: "checkbox", id: `${id}-${i}`, value: c.value, checked: selected.has(c.value),

@@ -1,7 +1,7 @@
 // Sync with the server (sync/PROTOCOL.md): push the outbox, upload photos resumably,
 // pull changes page by page, refresh form definitions.
 import * as db from "./db.mjs";
-import { pending, transition } from "./outbox.mjs";
+import { pending, transition, TransitionError } from "./outbox.mjs";
 
 export const PROTOCOL = 1;
 const CHUNK = 256 * 1024;
@@ -140,10 +140,22 @@ export async function push(onChange = () => {}) {
   return answered;
 }
 
+// Upload answers that no retry can fix (PROTOCOL §4.2): the photo is refused for good.
+const FINAL_UPLOAD_STATUSES = new Set([400, 404, 413, 422]);
+
 async function applyOutcome(item, result) {
   const outcome = result.outcome;
   if (outcome === "accepted" || outcome === "duplicate") {
-    await uploadAll(item, result.missing_attachments || []);
+    try {
+      await uploadAll(item, result.missing_attachments || []);
+    } catch (error) {
+      if (!(error instanceof HttpError) || !FINAL_UPLOAD_STATUSES.has(error.status)) throw error;
+      const issues = error.body?.error?.issues || [];
+      const errors = [{ path: "attachments", code: issues[0]?.code || `http_${error.status}`,
+        message_vi: issues[0]?.message_vi || "Máy chủ không nhận một ảnh; hãy chụp lại và gửi lại." }];
+      await save(transition(item, "rejected", { errors }));
+      return;
+    }
     await save(transition(item, outcome));
   } else if (outcome === "conflict") {
     await save(transition(item, "conflict", { conflict_reason: result.conflict_reason }));
@@ -194,14 +206,15 @@ function changeOps(change, items) {
   switch (change.kind) {
     case "household":
       return [["households", "put", change.id, { ...d, id: change.id }]];
+    case "member":
+      return [["members", "put", change.id, { ...d, id: change.id }]];
     case "assessment":
       return [["assessments", "put", d.household_id || change.id, d]];
     case "review":
       return reviewOps(change, items);
     case "tombstone":
-      return d.of === "household"
-        ? [["households", "delete", change.id], ["assessments", "delete", change.id]]
-        : [];
+      if (d.of === "household") return [["households", "delete", change.id], ["assessments", "delete", change.id]];
+      return d.of === "member" ? [["members", "delete", change.id]] : [];
     default:
       return [];
   }
@@ -211,13 +224,18 @@ function reviewOps(change, items) {
   const d = change.data || {};
   const item = items.find((it) => it.client_uuid === change.id || (it.previous_uuids || []).includes(change.id) || it.submission_id === change.id);
   if (!item) return [];
+  let next = { ...item, review_status: d.status };
   if (d.status === "returned" && item.client_uuid === change.id) {
-    const next = transition(item, "returned", { comment: d.comment });
-    items[items.indexOf(item)] = next;
-    return [["items", "put", item.id, next]];
+    try {
+      next = { ...transition(item, "returned", { comment: d.comment }), review_status: d.status };
+    } catch (error) {
+      // Not sent from this phone's point of view yet: keep the comment, change no state.
+      if (!(error instanceof TransitionError)) throw error;
+      next.review = { comment: d.comment || "", at: new Date().toISOString() };
+    }
   }
-  const updated = { ...item, review_status: d.status };
-  return [["items", "put", item.id, updated]];
+  items[items.indexOf(item)] = next;
+  return [["items", "put", item.id, next]];
 }
 
 /** Pull every page; each page and its cursor are stored in one transaction. */
@@ -228,7 +246,7 @@ export async function pull() {
     const query = cursor ? `?cursor=${encodeURIComponent(cursor)}&limit=200` : "?limit=200";
     const page = await request("GET", `/api/v1/sync/pull${query}`);
     const items = await db.all("items");
-    const ops = page.reset ? [["households", "clear"], ["assessments", "clear"]] : [];
+    const ops = page.reset ? [["households", "clear"], ["members", "clear"], ["assessments", "clear"]] : [];
     for (const change of page.changes) ops.push(...changeOps(change, items));
     ops.push(["kv", "put", "cursor", page.next_cursor]);
     await db.batch(ops);
