@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from forms.scoring.ages import Age
 from forms.scoring.facts import HouseholdFacts, Member
@@ -98,9 +98,8 @@ class Ctx:
     working_age: WorkingAge | None
 
 
-@dataclass(frozen=True, slots=True)
-class Detail:
-    """The explained outcome of one indicator."""
+class Detail(NamedTuple):
+    """The explained outcome of one indicator (a tuple: one is built per indicator)."""
 
     deprived: bool | None
     evidence: tuple[str, ...]
