@@ -1,7 +1,8 @@
 // Sync with the server (sync/PROTOCOL.md): push the outbox, upload photos resumably,
 // pull changes page by page, refresh form definitions.
 import * as db from "./db.mjs";
-import { pending, transition, TransitionError } from "./outbox.mjs";
+import { pending, transition } from "./outbox.mjs";
+import { pageOps } from "./pull.mjs";
 
 export const PROTOCOL = 1;
 const CHUNK = 256 * 1024;
@@ -178,14 +179,17 @@ async function uploadAll(item, names) {
   }
 }
 
-/** Resumable PUT with Content-Range (PROTOCOL §4); resumes from the server's offset. */
-export async function upload(url, blob) {
-  const head = await request("HEAD", url, { raw: true });
+/**
+ * Resumable PUT with Content-Range (PROTOCOL §4); resumes from the server's offset.
+ * `send(method, url, options)` returns a fetch Response (injected by tests).
+ */
+export async function upload(url, blob, send = request) {
+  const head = await send("HEAD", url, { raw: true });
   let offset = head.ok ? Number(head.headers.get("Upload-Offset") || 0) : 0;
   let restarts = 0;
   while (offset < blob.size) {
     const end = Math.min(offset + CHUNK, blob.size) - 1;
-    const response = await request("PUT", url, {
+    const response = await send("PUT", url, {
       body: blob.slice(offset, end + 1),
       headers: { "Content-Type": "application/octet-stream", "Content-Range": `bytes ${offset}-${end}/${blob.size}` },
       raw: true,
@@ -201,43 +205,6 @@ export async function upload(url, blob) {
 
 // ---- pull -------------------------------------------------------------------------------
 
-function changeOps(change, items) {
-  const d = change.data || {};
-  switch (change.kind) {
-    case "household":
-      return [["households", "put", change.id, { ...d, id: change.id }]];
-    case "member":
-      return [["members", "put", change.id, { ...d, id: change.id }]];
-    case "assessment":
-      return [["assessments", "put", d.household_id || change.id, d]];
-    case "review":
-      return reviewOps(change, items);
-    case "tombstone":
-      if (d.of === "household") return [["households", "delete", change.id], ["assessments", "delete", change.id]];
-      return d.of === "member" ? [["members", "delete", change.id]] : [];
-    default:
-      return [];
-  }
-}
-
-function reviewOps(change, items) {
-  const d = change.data || {};
-  const item = items.find((it) => it.client_uuid === change.id || (it.previous_uuids || []).includes(change.id) || it.submission_id === change.id);
-  if (!item) return [];
-  let next = { ...item, review_status: d.status };
-  if (d.status === "returned" && item.client_uuid === change.id) {
-    try {
-      next = { ...transition(item, "returned", { comment: d.comment }), review_status: d.status };
-    } catch (error) {
-      // Not sent from this phone's point of view yet: keep the comment, change no state.
-      if (!(error instanceof TransitionError)) throw error;
-      next.review = { comment: d.comment || "", at: new Date().toISOString() };
-    }
-  }
-  items[items.indexOf(item)] = next;
-  return [["items", "put", item.id, next]];
-}
-
 /** Pull every page; each page and its cursor are stored in one transaction. */
 export async function pull() {
   let count = 0;
@@ -245,10 +212,7 @@ export async function pull() {
     const cursor = (await db.get("kv", "cursor")) || "";
     const query = cursor ? `?cursor=${encodeURIComponent(cursor)}&limit=200` : "?limit=200";
     const page = await request("GET", `/api/v1/sync/pull${query}`);
-    const items = await db.all("items");
-    const ops = page.reset ? [["households", "clear"], ["members", "clear"], ["assessments", "clear"]] : [];
-    for (const change of page.changes) ops.push(...changeOps(change, items));
-    ops.push(["kv", "put", "cursor", page.next_cursor]);
+    const ops = pageOps(page, await db.all("items"));
     await db.batch(ops);
     count += page.changes.length;
     if (page.changes.some((c) => c.kind === "form")) await refreshForms();

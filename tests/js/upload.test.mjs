@@ -1,0 +1,81 @@
+// Resumable attachment upload against a fake server that follows PROTOCOL.md §4.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+
+globalThis.indexedDB ??= undefined; // sync.mjs imports db.mjs, which opens lazily
+const { upload, HttpError } = await import("../../server/webapp/static/webapp/js/sync.mjs");
+
+const CHUNK = 256 * 1024;
+
+/** A server holding a prefix of the file; `faults` alters answers per PUT number. */
+function fakeServer(size, { held = 0, faults = {} } = {}) {
+  const state = { held, puts: [], complete: false };
+  const answer = (status, offset) => new Response(status === 204 || status === 200 ? null : "{}", {
+    status, headers: { "Upload-Offset": String(offset) },
+  });
+  const send = async (method, url, options) => {
+    if (method === "HEAD") return answer(200, state.held);
+    const [, start, end, total] = /bytes (\d+)-(\d+)\/(\d+)/.exec(options.headers["Content-Range"]).map(Number);
+    state.puts.push([start, end]);
+    const fault = faults[state.puts.length];
+    if (fault === "ahead") {
+      state.held = CHUNK; // an earlier, unanswered PUT already stored the first chunk
+      return answer(409, state.held);
+    }
+    if (fault === 422) {
+      state.held = 0;
+      return answer(422, 0);
+    }
+    if (start !== state.held) return answer(409, state.held);
+    assert.equal(options.body.size, end - start + 1);
+    state.held = end + 1;
+    if (state.held === total) {
+      state.complete = true;
+      return answer(201, total);
+    }
+    return answer(204, state.held);
+  };
+  return { state, send };
+}
+
+const blob = (n) => new Blob([new Uint8Array(n).fill(7)]);
+
+test("uploads in 256 KiB chunks until 201", async () => {
+  const server = fakeServer(600_000);
+  await upload("/u", blob(600_000), server.send);
+  assert.ok(server.state.complete);
+  assert.deepEqual(server.state.puts, [[0, CHUNK - 1], [CHUNK, 2 * CHUNK - 1], [2 * CHUNK, 599_999]]);
+});
+
+test("resumes from the offset the server reports", async () => {
+  const server = fakeServer(600_000, { held: CHUNK });
+  await upload("/u", blob(600_000), server.send);
+  assert.equal(server.state.puts[0][0], CHUNK);
+  assert.ok(server.state.complete);
+});
+
+test("a 409 moves to the server's offset", async () => {
+  const server = fakeServer(600_000, { faults: { 1: "ahead" } });
+  await upload("/u", blob(600_000), server.send);
+  assert.deepEqual(server.state.puts.slice(0, 2), [[0, CHUNK - 1], [CHUNK, 2 * CHUNK - 1]]);
+  assert.ok(server.state.complete);
+});
+
+test("a 422 restarts from zero", async () => {
+  const server = fakeServer(600_000, { faults: { 1: 422 } });
+  await upload("/u", blob(600_000), server.send);
+  assert.deepEqual(server.state.puts[0], [0, CHUNK - 1]);
+  assert.deepEqual(server.state.puts[1], [0, CHUNK - 1]);
+  assert.ok(server.state.complete);
+});
+
+test("a file the server already holds is not sent again", async () => {
+  const server = fakeServer(1000, { held: 1000 });
+  await upload("/u", blob(1000), server.send);
+  assert.deepEqual(server.state.puts, []);
+});
+
+test("repeated 422 ends with an HttpError", async () => {
+  const server = fakeServer(1000, { faults: { 1: 422, 2: 422, 3: 422 } });
+  await assert.rejects(upload("/u", blob(1000), server.send), HttpError);
+});
