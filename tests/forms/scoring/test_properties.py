@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import copy
 import re
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from forms.scoring import Assessment, facts_from_dict, score
+from forms.scoring.income import per_person_monthly
 from tests.forms.scoring.factories import households
 
 RANK = {"POOR": 0, "NEAR_POOR": 1, "MIDDLE": 2, "NOT_POOR": 3}
@@ -127,3 +129,11 @@ def test_quick_values_agree_with_explanations(data: dict[str, Any]) -> None:
     for indicator in assessment.indicators:
         assert (indicator.deprived is None) == bool(indicator.missing), indicator.code
         assert (indicator.deprived is not None) == bool(indicator.evidence), indicator.code
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.integers(0, 10**12), st.integers(1, 60))
+def test_integer_income_rounding_is_decimal_round_half_up(total: int, members: int) -> None:
+    """The integer formula equals Decimal division quantized with ROUND_HALF_UP (SPEC.md §5.1)."""
+    exact = (Decimal(total) / Decimal(12 * members)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    assert per_person_monthly(total, members) == int(exact)
