@@ -7,10 +7,9 @@ check itself against forms/conformance/scoring/.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import Final
+from typing import Final, NamedTuple
 
 from forms.scoring.ages import Age, member_age
 from forms.scoring.decode import FactsError, FactsProblem
@@ -110,8 +109,7 @@ def _ages(facts: HouseholdFacts, ref: date) -> list[Age]:
         ) from None
 
 
-@dataclass(frozen=True, slots=True)
-class _Outcome:
+class _Outcome(NamedTuple):
     """Result of the classification over every scenario the unknown facts leave open."""
 
     klass: str
@@ -124,8 +122,7 @@ class _Outcome:
     used: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class _Fired:
+class _Fired(NamedTuple):
     """Which rule decided one scenario, and what its walk consulted."""
 
     rule: ClassRule
@@ -164,8 +161,7 @@ def _classify(
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _Walk:
+class _Walk(NamedTuple):
     """Classification over all scenarios, independent of which facts were missing."""
 
     possible: tuple[str, ...]
