@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.shell, name="shell"),
     path("sw.js", views.service_worker, name="service-worker"),
     path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("app.bundle.mjs", views.app_bundle, name="bundle"),
     path("i18n/<str:language>.js", views.LanguageCatalog.as_view(), name="catalog"),
     path("forms/", views.form_list, name="form-list"),
     path("forms/<str:form_id>/<str:version>/", views.form_detail, name="form-detail"),

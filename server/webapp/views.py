@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET
 from django.views.i18n import JavaScriptCatalog
 
 import forms
+from server.webapp.bundle import cached_bundle
 
 STATIC_DIR: Final = Path(__file__).resolve().parent / "static" / "webapp"
 LANGUAGES: Final = ("vi", "en")
@@ -32,14 +33,15 @@ CONTENT_TYPES: Final = {
     ".webmanifest": "application/manifest+json",
     ".txt": "text/plain; charset=utf-8",
 }
-# Shipped in the precache: everything the app needs to start and survey offline.
-SHELL_SUFFIXES: Final = (".mjs", ".css", ".png", ".webmanifest")
+# Shipped in the precache with the bundle: everything the app needs to start offline.
+SHELL_SUFFIXES: Final = (".css", ".png", ".webmanifest")
+BUNDLE_URL: Final = "/app/app.bundle.mjs"
 
 
 def shell_assets() -> list[str]:
-    """URLs (under /app/static/) of the files the service worker precaches."""
+    """URLs of the files the service worker precaches (the modules travel as one bundle)."""
     files = sorted(p for p in STATIC_DIR.rglob("*") if p.suffix in SHELL_SUFFIXES)
-    return [f"/app/static/{p.relative_to(STATIC_DIR).as_posix()}" for p in files]
+    return [BUNDLE_URL] + [f"/app/static/{p.relative_to(STATIC_DIR).as_posix()}" for p in files]
 
 
 @cache
@@ -62,8 +64,7 @@ def _no_cache(response: HttpResponse) -> HttpResponse:
 
 @require_GET
 def shell(request: HttpRequest) -> HttpResponse:
-    modules = [url for url in shell_assets() if url.endswith(".mjs")]
-    context = {"version": shell_version(), "modules": modules}
+    context = {"version": shell_version(), "bundle": BUNDLE_URL}
     response = render(request, "webapp/index.html", context)
     return _no_cache(response)
 
@@ -83,20 +84,30 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     return _no_cache(body)
 
 
+def _bytes_response(request: HttpRequest, data: bytes, content_type: str) -> HttpResponse:
+    etag = '"' + hashlib.sha256(data).hexdigest()[:32] + '"'
+    if request.headers.get("If-None-Match") == etag:
+        return _no_cache(HttpResponse(status=304, headers={"ETag": etag}))
+    response = HttpResponse(data, content_type=content_type)
+    response["ETag"] = etag
+    return _no_cache(response)
+
+
 @require_GET
 def asset(request: HttpRequest, path: str) -> HttpResponse:
     """One file under static/webapp; paths outside it are 404."""
     target = (STATIC_DIR / path).resolve()
     if STATIC_DIR not in target.parents or not target.is_file():
         raise Http404(path)
-    data = target.read_bytes()
-    etag = '"' + hashlib.sha256(data).hexdigest()[:32] + '"'
-    if request.headers.get("If-None-Match") == etag:
-        return _no_cache(HttpResponse(status=304, headers={"ETag": etag}))
     content_type = CONTENT_TYPES.get(target.suffix) or mimetypes.guess_type(target.name)[0]
-    response = HttpResponse(data, content_type=content_type or "application/octet-stream")
-    response["ETag"] = etag
-    return _no_cache(response)
+    return _bytes_response(request, target.read_bytes(), content_type or "application/octet-stream")
+
+
+@require_GET
+def app_bundle(request: HttpRequest) -> HttpResponse:
+    """Every module of the app joined into one (server/webapp/bundle.py)."""
+    text = cached_bundle(STATIC_DIR / "js")
+    return _bytes_response(request, text.encode("utf-8"), CONTENT_TYPES[".mjs"])
 
 
 @require_GET

@@ -17,7 +17,7 @@ def test_shell_is_served_in_vietnamese(client: Client) -> None:
     response = client.get("/app/")
     assert response.status_code == 200
     assert b'lang="vi"' in response.content
-    assert b"/app/static/js/app.mjs" in response.content
+    assert b"/app/app.bundle.mjs" in response.content
     assert response["Cache-Control"] == "no-cache"
 
 
@@ -27,7 +27,7 @@ def test_service_worker_has_scope_app_and_lists_the_shell(client: Client) -> Non
     assert response["Content-Type"].startswith("text/javascript")
     assert response["Service-Worker-Allowed"] == "/app/"
     body = response.content.decode()
-    for url in ("/app/static/js/app.mjs", "/app/i18n/vi.js", "/app/i18n/en.js", "/app/"):
+    for url in ("/app/app.bundle.mjs", "/app/i18n/vi.js", "/app/i18n/en.js", "/app/"):
         assert f'"{url}"' in body
 
 
@@ -84,3 +84,13 @@ def test_fallback_form_list_serves_the_shipped_definitions(client: Client) -> No
     definition = client.get(survey["url"])
     assert definition.json()["checksum"] == survey["checksum"]
     assert definition["ETag"] == f'"{survey["checksum"]}"'
+
+
+def test_the_bundle_joins_every_module_the_app_imports(client: Client) -> None:
+    response = client.get("/app/app.bundle.mjs")
+    assert response["Content-Type"].startswith("text/javascript")
+    body = response.content.decode()
+    for module in ("expr.mjs", "form.mjs", "sync.mjs", "survey.mjs", "app.mjs"):
+        assert f"// ---- {module}\n" in body
+    assert "\nimport " not in body
+    assert "\nexport " not in body
