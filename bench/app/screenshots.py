@@ -85,7 +85,7 @@ def main() -> None:
         driver.answer(page, "area_type", "rural")
         driver.clear_roster(page)
         driver.add_member(page, 0, driver.HEAD[:5])
-        page.locator("#" + driver.field_id("members[0].full_name")).scroll_into_view_if_needed()
+        page.locator(".repeat h3").evaluate("e => { e.scrollIntoView(); scrollBy(0, -64); }")
         shoot(page, "form")
         driver.answer(page, "members[0].birth_year", "1850")
         driver.wait_saved(page)
