@@ -7,6 +7,7 @@ character replaced by `_` (`members[0].full_name` → `f-members_0__full_name`).
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 from tests.browser.camera import camera_jpeg
@@ -233,3 +234,12 @@ def outbox_states(page: Any) -> list[str]:
             return items.map((it) => it.kind + ":" + it.state);
         }"""
     )
+
+
+def wait_for_outbox(page: Any, expected: list[str], timeout_s: float = 30) -> None:
+    """Poll IndexedDB until the outbox holds exactly `expected` (sorted)."""
+    deadline = time.monotonic() + timeout_s
+    while sorted(outbox_states(page)) != sorted(expected):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"outbox is {outbox_states(page)}, expected {expected}")
+        page.wait_for_timeout(200)

@@ -7,9 +7,11 @@ Nothing on the server side is faked: the app talks to /api/v1/auth, /api/v1/form
 from __future__ import annotations
 
 import hashlib
+import io
 from typing import Any
 
 import pytest
+from PIL import Image
 from playwright.sync_api import expect
 from rest_framework.test import APIClient
 
@@ -18,6 +20,7 @@ from server.evidence.models import Attachment
 from server.registry.models import Household
 from server.submissions.models import Assessment, ReviewStatus, Submission
 from tests.browser import driver
+from tests.browser.camera import DATETIME_ORIGINAL, EXIF_IFD, GPS_IFD
 from tests.browser.conftest import Area
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -59,9 +62,8 @@ def test_offline_survey_survives_reload_and_syncs_once(live_server: Any, page: A
     assert page.locator("text=chờ đồng bộ").count() >= 1
     assert Submission.objects.count() == 0
 
-    page.context.set_offline(False)
-    driver.sync_now(page)
-    assert driver.outbox_states(page) == ["submission:sent"], page.inner_text("#app")
+    page.context.set_offline(False)  # the app syncs by itself when the network returns
+    driver.wait_for_outbox(page, ["submission:sent"])
 
     household = area.households[0]
     submission = Submission.objects.get()
@@ -76,6 +78,12 @@ def test_offline_survey_survives_reload_and_syncs_once(live_server: Any, page: A
         data = stored.file.read()
         assert hashlib.sha256(data).hexdigest() == declared["sha256"]
         assert len(data) == declared["size"] <= 330 * 1024
+        image = Image.open(io.BytesIO(data))
+        assert max(image.size) == 1600
+        exif = image.getexif()
+        assert exif.get_ifd(EXIF_IFD)[DATETIME_ORIGINAL] == "2026:11:20 09:15:42"
+        degrees, minutes, seconds = (float(x) for x in exif.get_ifd(GPS_IFD)[2])
+        assert abs(degrees + minutes / 60 + seconds / 3600 - 22.665712) < 1e-4
 
     driver.open_household(page, "Nguyễn Văn An")
     page.wait_for_selector("#assessment")

@@ -53,3 +53,24 @@ test("a truncated EXIF block does not throw", () => {
   const full = new Uint8Array(jpegWithExif());
   assert.doesNotThrow(() => readExif(full.slice(0, 60).buffer));
 });
+
+test("written EXIF reads back: time and GPS survive compression", async () => {
+  const { writeExif } = await import("../../server/webapp/static/webapp/js/exif.mjs");
+  const plain = new Uint8Array([0xff, 0xd8, 0xff, 0xdb, 0, 4, 1, 2, 0xff, 0xd9]).buffer;
+  const meta = { takenAt: "2026-11-20T09:15:42", latitude: 22.6657111, longitude: -106.2579333 };
+  const tagged = writeExif(plain, meta);
+  const r = readExif(tagged);
+  assert.equal(r.takenAt, "2026-11-20T09:15:42");
+  assert.ok(Math.abs(r.latitude - meta.latitude) < 1e-6);
+  assert.ok(Math.abs(r.longitude - meta.longitude) < 1e-6);
+  const tail = new Uint8Array(tagged).slice(-8);
+  assert.deepEqual([...tail], [0xff, 0xdb, 0, 4, 1, 2, 0xff, 0xd9]);
+});
+
+test("without a time nothing is written; GPS is optional", async () => {
+  const { writeExif } = await import("../../server/webapp/static/webapp/js/exif.mjs");
+  const plain = new Uint8Array([0xff, 0xd8, 0xff, 0xd9]).buffer;
+  assert.equal(writeExif(plain, { takenAt: null }).byteLength, 4);
+  const r = readExif(writeExif(plain, { takenAt: "2026-01-02T03:04:05", latitude: null, longitude: null }));
+  assert.deepEqual(r, { takenAt: "2026-01-02T03:04:05", latitude: null, longitude: null });
+});

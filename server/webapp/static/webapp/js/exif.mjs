@@ -94,3 +94,85 @@ function exifDate(text) {
   const m = /^(\d{4}):(\d{2}):(\d{2}) (\d{2}):(\d{2}):(\d{2})/.exec(text);
   return m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}` : null;
 }
+
+// ---- writing ------------------------------------------------------------------------
+// Canvas re-encoding drops metadata; the compressed photo gets back a minimal EXIF block
+// (DateTimeOriginal and GPS only, nothing that identifies the phone).
+
+const ASCII = 2;
+const LONG = 4;
+const RATIONAL = 5;
+const BYTE = 1;
+
+function asciiBytes(text) {
+  return [...text].map((c) => c.charCodeAt(0) & 0x7f).concat([0]);
+}
+
+/** Degrees as three little-endian RATIONALs: d/1, m/1, s·1000/1000. */
+function dmsBytes(value) {
+  const v = Math.abs(value);
+  const d = Math.floor(v);
+  const m = Math.floor((v - d) * 60);
+  const s = Math.round(((v - d) * 60 - m) * 60 * 1000);
+  return [d, 1, m, 1, s, 1000].flatMap((n) => le32(n));
+}
+
+const le16 = (n) => [n & 255, (n >> 8) & 255];
+const le32 = (n) => [n & 255, (n >> 8) & 255, (n >> 16) & 255, (n >>> 24) & 255];
+
+/** One IFD at `offset` (from the TIFF start); entries = [{tag, type, count, bytes}]. */
+function ifd(entries, offset) {
+  const sorted = [...entries].sort((a, b) => a.tag - b.tag);
+  const tableSize = 2 + sorted.length * 12 + 4;
+  let dataAt = offset + tableSize;
+  const table = [...le16(sorted.length)];
+  const data = [];
+  for (const e of sorted) {
+    table.push(...le16(e.tag), ...le16(e.type), ...le32(e.count));
+    if (e.bytes.length <= 4) table.push(...e.bytes, ...new Array(4 - e.bytes.length).fill(0));
+    else {
+      table.push(...le32(dataAt));
+      data.push(...e.bytes);
+      if (e.bytes.length % 2) data.push(0);
+      dataAt = offset + tableSize + data.length;
+    }
+  }
+  table.push(...le32(0));
+  return [...table, ...data];
+}
+
+/** TIFF bytes with IFD0 → Exif IFD (DateTimeOriginal) and, when known, the GPS IFD. */
+function tiffBlock({ takenAt, latitude, longitude }) {
+  const hasGps = Number.isFinite(latitude) && Number.isFinite(longitude);
+  const ifd0Size = 2 + (hasGps ? 2 : 1) * 12 + 4;
+  const exifAt = 8 + ifd0Size;
+  const stamp = (takenAt || "").replace(/^(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2}:\d{2}).*$/, "$1:$2:$3 $4");
+  const exif = ifd([{ tag: TAG_DATETIME_ORIGINAL, type: ASCII, count: 20, bytes: asciiBytes(stamp.padEnd(19, " ").slice(0, 19)) }], exifAt);
+  const gpsAt = exifAt + exif.length;
+  const gps = hasGps
+    ? ifd([
+        { tag: 0, type: BYTE, count: 4, bytes: [2, 3, 0, 0] },
+        { tag: 1, type: ASCII, count: 2, bytes: asciiBytes(latitude < 0 ? "S" : "N") },
+        { tag: 2, type: RATIONAL, count: 3, bytes: dmsBytes(latitude) },
+        { tag: 3, type: ASCII, count: 2, bytes: asciiBytes(longitude < 0 ? "W" : "E") },
+        { tag: 4, type: RATIONAL, count: 3, bytes: dmsBytes(longitude) },
+      ], gpsAt)
+    : [];
+  const ifd0Entries = [{ tag: TAG_EXIF_IFD, type: LONG, count: 1, bytes: le32(exifAt) }];
+  if (hasGps) ifd0Entries.push({ tag: TAG_GPS_IFD, type: LONG, count: 1, bytes: le32(gpsAt) });
+  return [0x49, 0x49, 42, 0, ...le32(8), ...ifd(ifd0Entries, 8), ...exif, ...gps];
+}
+
+/** Return `jpeg` (ArrayBuffer) with an APP1 EXIF block inserted after SOI. */
+export function writeExif(jpeg, meta) {
+  const bytes = new Uint8Array(jpeg);
+  if (!meta.takenAt || bytes[0] !== 0xff || bytes[1] !== 0xd8) return bytes.buffer;
+  const payload = [0x45, 0x78, 0x69, 0x66, 0, 0, ...tiffBlock(meta)];
+  const length = payload.length + 2;
+  const app1 = [0xff, 0xe1, length >> 8, length & 255, ...payload];
+  const out = new Uint8Array(bytes.length + app1.length);
+  out.set(bytes.subarray(0, 2), 0);
+  out.set(app1, 2);
+  out.set(bytes.subarray(2), 2 + app1.length);
+  return out.buffer;
+}

@@ -6,6 +6,7 @@ import { DateV } from "./expr.mjs";
 import { choicesOf, payloadOf, prepareForm, runForm } from "./form.mjs";
 import { payloadSha256, sha256Hex } from "./canonical.mjs";
 import { transition } from "./outbox.mjs";
+import { writeExif } from "./exif.mjs";
 import { compressPhoto } from "./photo.mjs";
 import { gettext, fmt, formatBytes, formatTime, h, mount, toast, tr, today } from "./ui.mjs";
 
@@ -186,6 +187,7 @@ function geopoint(s, q, id, value, set, described) {
             longitude: pos.coords.longitude.toFixed(6),
             accuracy: Math.ceil(pos.coords.accuracy),
           };
+          s.lastFix = { latitude: pos.coords.latitude, longitude: pos.coords.longitude };
           set(v);
           info.replaceChildren(...gpsText(v));
         },
@@ -232,15 +234,26 @@ function photo(s, q, id, value, set, described, path) {
     preview);
 }
 
+/** Local wall-clock time as EXIF writes it: "YYYY-MM-DDTHH:MM:SS", no zone. */
+function localStamp(d = new Date()) {
+  const p = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
 async function storePhoto(s, q, file, path, previous) {
   const result = await compressPhoto(file);
-  const suffix = (await sha256Hex(await result.blob.arrayBuffer())).slice(0, 8);
+  // Time and place: the original's EXIF, else the moment of capture and the last GPS fix.
+  const meta = {
+    takenAt: result.takenAt || localStamp(),
+    latitude: result.latitude ?? s.lastFix?.latitude ?? null,
+    longitude: result.longitude ?? s.lastFix?.longitude ?? null,
+  };
+  const blob = new Blob([writeExif(await result.blob.arrayBuffer(), meta)], { type: "image/jpeg" });
+  const suffix = (await sha256Hex(await blob.arrayBuffer())).slice(0, 8);
   const name = `${path.replace(/[^A-Za-z0-9]/g, "_")}_${suffix}.jpg`;
   const record = {
-    blob: result.blob, size: result.blob.size, width: result.width, height: result.height,
-    originalBytes: result.originalBytes, takenAt: result.takenAt || new Date().toISOString().slice(0, 19),
-    timeSource: result.takenAt ? "exif" : "capture",
-    latitude: result.latitude ?? s.lastFix?.latitude ?? null, longitude: result.longitude ?? s.lastFix?.longitude ?? null,
+    blob, size: blob.size, width: result.width, height: result.height,
+    originalBytes: result.originalBytes, timeSource: result.takenAt ? "exif" : "capture", ...meta,
   };
   await db.put("photos", `${s.item.id}/${name}`, record);
   if (previous && previous !== name) await db.del("photos", `${s.item.id}/${previous}`);
