@@ -261,6 +261,12 @@ function classOf(assessment) {
   return assessment ? CLASS_LABELS()[String(assessment.class).toUpperCase()] || assessment.class : null;
 }
 
+/** The registry's approved status (e.g. last year's), shown until a new assessment exists. */
+function officialStatus(hh) {
+  const label = hh.status && CLASS_LABELS()[String(hh.status).toUpperCase()];
+  return label ? h("span.class.official", {}, `${label}${hh.status_year ? ` (${hh.status_year})` : ""}`) : null;
+}
+
 function householdCard(row) {
   const { hh, assessment, state } = row;
   const pendingSync = ["draft", "waiting", "sending", "returned", "rejected"].includes(state) && row.item;
@@ -271,7 +277,7 @@ function householdCard(row) {
       h("span.tags", {},
         h("span", { class: `state s-${state}` }, STATE_LABELS()[state]),
         pendingSync && state !== "draft" ? h("span.state.s-waiting", {}, gettext("awaiting sync")) : null,
-        assessment ? h("span.class", {}, classOf(assessment)) : null)));
+        assessment ? h("span.class", {}, classOf(assessment)) : officialStatus(hh))));
 }
 
 // ---- household page --------------------------------------------------------------------------
