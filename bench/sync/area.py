@@ -33,6 +33,7 @@ class Area:
     villages: int
     username: str
     token: str
+    tokens: tuple[str, ...]
 
 
 def build_area(
@@ -42,9 +43,11 @@ def build_area(
     commune_code: str = COMMUNE_CODE,
     with_members: bool = True,
     username: str = "bench-volunteer",
+    devices: int = 1,
 ) -> Area:
     """Create the unit tree, `households` households spread over `villages`, feed rows,
-    and a volunteer covering the commune; return the area with a fresh device token."""
+    and a volunteer covering the commune; return the area with `devices` fresh device
+    tokens of that volunteer (phones of one user share the area)."""
     from django.db import transaction
 
     from server.accounts.services import device_register
@@ -53,8 +56,10 @@ def build_area(
         commune, village_units = _units(commune_code, villages)
         insert_households(commune, village_units, households, with_members=with_members)
         user = _volunteer(username, commune)
-    _device, token = device_register(user=user, name=f"{username} phone")
-    return Area(commune_code, households, villages, username, token)
+    tokens = tuple(
+        device_register(user=user, name=f"{username} phone {n}")[1] for n in range(devices)
+    )
+    return Area(commune_code, households, villages, username, tokens[0], tokens)
 
 
 def _units(commune_code: str, villages: int) -> tuple[object, list[object]]:

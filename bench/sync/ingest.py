@@ -26,7 +26,13 @@ from pathlib import Path
 
 from bench.sync.load import LoadResult, plan_clients, run_clients
 from bench.sync.results import write_section
-from bench.sync.servers import Database, Gunicorn, database, setup_area
+from bench.sync.servers import (
+    Database,
+    Gunicorn,
+    database,
+    pg_backends_cpu_seconds,
+    setup_area,
+)
 
 SUBMISSIONS = "submissions_submission"
 ASSESSMENTS = "submissions_assessment"
@@ -46,6 +52,13 @@ class RunFigures:
     seconds: float
     p50_ms: float
     p95_ms: float
+    server_cpu: float = 0.0
+    client_cpu: float = 0.0
+
+    @property
+    def cpu_ms(self) -> float:
+        """Server CPU (gunicorn workers + PostgreSQL backends) per accepted submission."""
+        return 1000 * self.server_cpu / self.accepted if self.accepted else 0.0
 
     @property
     def rate(self) -> float:
@@ -92,9 +105,16 @@ def one_run(
             commune_code="99001",
         )
         server.start()
-        result = run_clients(port=server.port, token=token, plans=plans, seconds=args.seconds)
+        cpu_before, client_before = server.cpu_seconds(), time.process_time()
+        result = run_clients(
+            port=server.port, token=token, plans=plans, seconds=args.seconds, timeout=600
+        )
+        server_cpu = server.cpu_seconds() - cpu_before + pg_backends_cpu_seconds(db)
+        client_cpu = time.process_time() - client_before
         server.stop()
-        return check(db, result)
+        figures = check(db, result)
+        figures.server_cpu, figures.client_cpu = server_cpu, client_cpu
+        return figures
     except Exception:
         print(server.log_tail(), file=sys.stderr)
         raise
@@ -135,7 +155,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seconds", type=float, default=20.0, help="cap per run")
-    parser.add_argument("--max-submissions", type=int, default=12000, help="cap per run")
+    parser.add_argument("--max-submissions", type=int, default=5000, help="cap per run")
     parser.add_argument("--households", type=int, default=5000)
     parser.add_argument("--keep", action="store_true", help="keep run databases")
     parser.add_argument("--no-write", action="store_true", help="do not update results.md")
@@ -167,7 +187,8 @@ def _line(vendor: str, batch: int, index: int, f: RunFigures) -> str:
     return (
         f"{vendor:10} batch={batch:<3} run={index} sent={f.sent} accepted={f.accepted} "
         f"stored={f.stored} assessed={f.assessed} failures={f.failures} missing={f.missing} "
-        f"extra={f.extra} {f.seconds:.1f}s {f.rate:.0f}/s p50={f.p50_ms:.0f}ms p95={f.p95_ms:.0f}ms"
+        f"extra={f.extra} {f.seconds:.1f}s {f.rate:.0f}/s p50={f.p50_ms:.0f}ms p95={f.p95_ms:.0f}ms "
+        f"server_cpu={f.server_cpu:.1f}s ({f.cpu_ms:.1f} ms/sub) client_cpu={f.client_cpu:.1f}s"
     )
 
 
@@ -178,12 +199,16 @@ def render(rows: list[tuple[str, int, list[RunFigures]]], args: argparse.Namespa
         "",
         f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {os.cpu_count()} cores; "
         f"gunicorn -w {args.workers} (sync workers); {args.clients} concurrent clients; "
-        f"{args.households} households; each run ≤ {args.seconds:.0f} s or "
-        f"≤ {args.max_submissions} submissions on a fresh copy of the database.",
+        f"{args.households} households; a client starts no request after {args.seconds:.0f} s "
+        f"(requests already queued finish) and sends ≤ {args.max_submissions // args.clients} "
+        "submissions; each run on a fresh copy of the database. Sync workers close the "
+        "connection after each response, so clients reconnect per request. Server CPU = "
+        "gunicorn master + workers + PostgreSQL backends, per accepted submission.",
         "",
         "| database | batch | median subs/s (ingested + scored) | runs (subs/s) | "
-        "sent per run | p50 / p95 request ms | failures | Submission = Assessment = sent |",
-        "|---|---:|---:|---|---:|---|---:|---|",
+        "sent per run | p50 / p95 request ms | server CPU ms / sub | failures | "
+        "Submission = Assessment = sent |",
+        "|---|---:|---:|---|---:|---|---:|---:|---|",
     ]
     for vendor, batch, runs in rows:
         median = statistics.median(f.rate for f in runs)
@@ -193,6 +218,7 @@ def render(rows: list[tuple[str, int, list[RunFigures]]], args: argparse.Namespa
             f"{', '.join(f'{f.rate:.0f}' for f in runs)} | "
             f"{', '.join(str(f.sent) for f in runs)} | "
             f"{middle.p50_ms:.0f} / {middle.p95_ms:.0f} | "
+            f"{statistics.median(f.cpu_ms for f in runs):.1f} | "
             f"{sum(f.failures for f in runs)} | "
             f"{'yes' if all(f.ok for f in runs) else 'NO'} |"
         )

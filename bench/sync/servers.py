@@ -226,10 +226,44 @@ class Gunicorn:
             process.wait(timeout=10)
         _signal_group(process, signal.SIGKILL)  # stray workers of a killed master
 
+    def worker_pids(self) -> list[int]:
+        """The master's children (the workers), from /proc."""
+        if self.process is None:
+            return []
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        try:
+            return [int(p) for p in children.read_text().split()]
+        except OSError:
+            return []
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU of the master and its workers so far."""
+        pids = [self.process.pid] if self.process else []
+        return sum(process_cpu_seconds(pid) for pid in pids + self.worker_pids())
+
     def log_tail(self, lines: int = 40) -> str:
         if self.log_path is None or not self.log_path.exists():
             return ""
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process (Linux /proc), 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def pg_backends_cpu_seconds(db: Database) -> float:
+    """CPU used so far by the PostgreSQL backends serving `db` (0 for SQLite)."""
+    if db.vendor != "postgresql":
+        return 0.0
+    rows = db.rows(
+        f"SELECT pid FROM pg_stat_activity WHERE datname = '{db.name}' AND pid <> pg_backend_pid()"  # noqa: S608
+    )
+    return sum(process_cpu_seconds(int(pid)) for (pid,) in rows)
 
 
 def _signal_group(process: subprocess.Popen[bytes], sig: int) -> None:

@@ -23,6 +23,7 @@ def main() -> int:
     parser.add_argument("--households", type=int, default=5000)
     parser.add_argument("--villages", type=int, default=10)
     parser.add_argument("--commune", default="99001")
+    parser.add_argument("--devices", type=int, default=1, help="device tokens to register")
     parser.add_argument("--no-members", action="store_true", help="households without rosters")
     parser.add_argument("--migrate", action="store_true", help="migrate and load_forms first")
     parser.add_argument("--json", action="store_true", help="print a JSON summary line")
@@ -44,6 +45,7 @@ def main() -> int:
         villages=args.villages,
         commune_code=args.commune,
         with_members=not args.no_members,
+        devices=args.devices,
     )
     built = time.monotonic()
     if args.json:
@@ -56,7 +58,7 @@ def main() -> int:
     else:
         print(f"households={area.households} villages={area.villages} commune={area.commune_code}")
         print(f"build {built - migrated:.1f}s (migrate {migrated - started:.1f}s)")
-        print(area.token)
+        print("\n".join(area.tokens))
     return 0
 
 
