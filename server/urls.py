@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("server.surveys.urls")),
     path("", include("server.submissions.urls")),
     path("", include("server.sync_api.urls")),
+    path("", include("server.evidence.urls")),
 ]
 
 urlpatterns = [

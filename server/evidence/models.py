@@ -26,6 +26,10 @@ class Attachment(models.Model):
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     perceptual_hash = models.CharField(max_length=16, blank=True, db_index=True)
+    # Metres between the photo's GPS and the household's; None when either is unknown.
+    distance_m = models.PositiveIntegerField(null=True, blank=True)
+    # Another item whose photo has the same perceptual hash: the same picture reused.
+    reused_from = models.UUIDField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
 

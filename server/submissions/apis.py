@@ -3,7 +3,6 @@
 from uuid import UUID
 
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -19,6 +18,7 @@ from server.feed.models import FeedKind
 from server.feed.services import feed_append
 from server.registry.selectors import household_get
 from server.submissions.models import Assessment, ReviewStatus, Submission
+from server.submissions.selectors import submission_get
 
 
 class AssessmentOutputSerializer(serializers.ModelSerializer):
@@ -87,22 +87,6 @@ class SubmissionOutputSerializer(serializers.ModelSerializer):
             )
         )
         return [a["name"] for a in submission.attachments if a["name"] not in done]
-
-
-def submission_get(*, user: object, submission_id: UUID, for_update: bool = False) -> Submission:
-    """A submission is visible exactly when its household is."""
-    from server.registry.models import Household
-
-    visible = Household.objects.visible_to(user).values("pk")
-    qs = Submission.objects.filter(household_id__in=visible).select_related(
-        "form_version", "household__village"
-    )
-    if for_update:
-        qs = qs.select_for_update(of=("self",))
-    found = qs.filter(pk=submission_id).first()
-    if found is None:
-        raise Http404
-    return found
 
 
 class HouseholdSubmissionListApi(APIView):

@@ -5,7 +5,9 @@ from uuid import UUID
 
 from server.accounts.models import User
 from server.evidence import services
+from server.evidence.checks import photo_flags
 from server.evidence.models import Attachment
+from server.registry.models import Household
 from server.submissions.models import Submission
 from server.sync_api.models import Receipt
 from sync.errors import Issue
@@ -66,13 +68,14 @@ class DjangoUploadStore:
             info = images.inspect_image(data)
         except images.ImageRefused as refused:
             return [Issue("body", refused.code, refused.message_vi, refused.message_en)]
-        services.attachment_complete(
+        completed = services.attachment_complete(
             attachment=attachment,
             data=data,
             info=info,
             thumbnail=images.make_thumbnail(data),
             phash=images.perceptual_hash(data),
         )
+        photo_flags(attachment=completed, household=_household_of(item_uuid))
         _mark_submission(item_uuid)
         return []
 
@@ -80,6 +83,14 @@ class DjangoUploadStore:
         attachment = Attachment.objects.filter(item_uuid=item_uuid, name=name).first()
         if attachment is not None:
             services.attachment_discard(attachment=attachment)
+
+
+def _household_of(item_uuid: UUID) -> Household | None:
+    """The household a photo belongs to: its submission's, or the household the item created."""
+    household_id = (
+        Submission.objects.filter(pk=item_uuid).values_list("household_id", flat=True).first()
+    )
+    return Household.objects.filter(pk=household_id or item_uuid).first()
 
 
 def _mark_submission(item_uuid: UUID) -> None:
