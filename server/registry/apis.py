@@ -39,6 +39,19 @@ def _require_editor(user: object) -> None:
         raise PermissionRefused
 
 
+def _validated_edit(serializer_class: type, request: Request) -> tuple[int, dict[str, Any]]:
+    """Validate a partial edit and split off the revision it was made on, which is required."""
+    serializer = serializer_class(data=request.data, partial=True)
+    serializer.is_valid(raise_exception=True)
+    data = dict(serializer.validated_data)
+    revision = data.pop("revision", None)
+    if revision is None:
+        raise DomainValidationError(
+            [FieldError("revision", "required", _("Send the revision you edited."))]
+        )
+    return revision, data
+
+
 def _paginate(request: Request, view: APIView, queryset: Any, serializer: type) -> Response:
     paginator = StandardPagination()
     page = paginator.paginate_queryset(queryset, request, view=view)
@@ -122,14 +135,7 @@ class HouseholdDetailApi(APIView):
     def patch(self, request: Request, household_id: UUID) -> Response:
         household = selectors.household_get(user=request.user, household_id=household_id)
         _require_editor(request.user)
-        serializer = HouseholdUpdateSerializer(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        revision = data.pop("revision", None)
-        if revision is None:
-            raise DomainValidationError(
-                [FieldError("revision", "required", _("Send the revision you edited."))]
-            )
+        revision, data = _validated_edit(HouseholdUpdateSerializer, request)
         services.household_update(
             actor=request.user, household=household, base_revision=revision, data=data
         )
@@ -159,10 +165,6 @@ class MemberListCreateApi(APIView):
         _require_editor(request.user)
         serializer = MemberInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        if selectors.member_list(household=household).count() >= 30:
-            raise DomainValidationError(
-                [FieldError("", "too_many_members", _("A household has at most 30 members."))]
-            )
         member = services.member_add(
             actor=request.user, household=household, data=serializer.validated_data
         )
@@ -180,14 +182,7 @@ class MemberDetailApi(APIView):
     def patch(self, request: Request, member_id: UUID) -> Response:
         member = selectors.member_get(user=request.user, member_id=member_id)
         _require_editor(request.user)
-        serializer = MemberUpdateSerializer(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        revision = data.pop("revision", None)
-        if revision is None:
-            raise DomainValidationError(
-                [FieldError("revision", "required", _("Send the revision you edited."))]
-            )
+        revision, data = _validated_edit(MemberUpdateSerializer, request)
         member = services.member_update(
             actor=request.user, member=member, base_revision=revision, data=data
         )

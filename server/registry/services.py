@@ -18,6 +18,7 @@ from server.feed.services import feed_append, feed_append_tombstone
 from server.registry.choices import LEVEL_RANK, Relation, UnitLevel
 from server.registry.models import ChangeAction, Household, HouseholdChange, Member, Unit
 
+MAX_MEMBERS = 30
 HOUSEHOLD_FIELDS = (
     "code", "head_name", "address", "latitude", "longitude", "gps_accuracy_m",
     "is_ethnic_minority", "has_meritorious_member", "receives_social_assistance",
@@ -273,6 +274,10 @@ def member_add(
     source: str = "api",
     member_id: uuid.UUID | None = None,
 ) -> Member:
+    if Member.objects.current().filter(household=household).count() >= MAX_MEMBERS:
+        raise DomainValidationError(
+            [FieldError("", "too_many_members", _("A household has at most 30 members."))]
+        )
     _ensure_single_head(household=household, relation=data.get("relation"), exclude=None)
     member = _member_insert(
         household=household, data=data, actor=actor, source=source, member_id=member_id

@@ -216,3 +216,31 @@ def test_listing_2000_households_runs_a_constant_number_of_queries(
     assert response.json()["results"][0]["member_count"] == 1
     with django_assert_num_queries(4):
         client.get("/api/v1/households/", {"page_size": 500, "page": 4})
+
+
+def test_a_31st_member_is_refused_through_the_api(officer, household_in):
+    from server.registry.services import member_add
+
+    for number in range(28):
+        member_add(
+            actor=None,
+            household=household_in,
+            data={
+                "full_name": f"Thành Viên {number}",
+                "sex": "male",
+                "birth_year": 2000,
+                "relation": "child",
+                "ethnicity": "tay",
+            },
+        )
+    body = {
+        "full_name": "Người Thứ 31",
+        "sex": "female",
+        "birth_year": 2001,
+        "relation": "child",
+        "ethnicity": "tay",
+    }
+    response = officer.post(f"/api/v1/households/{household_in.pk}/members/", body, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "too_many_members"
+    assert household_in.members.count() == 30
