@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from server.common.admin import ReadOnlyAdmin
 from server.registry.models import Household, HouseholdChange, Member, Unit
 
 
@@ -78,7 +79,7 @@ class MemberAdmin(ScopedAdmin):
 
 
 @admin.register(HouseholdChange)
-class HouseholdChangeAdmin(admin.ModelAdmin):
+class HouseholdChangeAdmin(ReadOnlyAdmin):
     list_display = ["at", "household", "entity", "action", "actor", "source"]
     list_filter = ["entity", "action", "source"]
     list_select_related = ["household", "actor"]
@@ -86,12 +87,3 @@ class HouseholdChangeAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[HouseholdChange]:
         visible = Household.objects.visible_to(request.user).values("pk")
         return super().get_queryset(request).filter(household_id__in=visible)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
