@@ -249,7 +249,7 @@ async function listScreen() {
   search.addEventListener("input", draw);
   mount(app(), 
     h("h1.title", {}, gettext("Households")),
-    h("div.q", {}, h("label.lbl", { for: "search" }, gettext("Search")), search),
+    h("div.q", {}, h("label.lbl.sr", { for: "search" }, gettext("Search")), search),
     chips, count, list,
     rows.length ? null : h("p.empty", {}, gettext("No households yet. Sync with signal to download your area.")),
     h("a.btn.fab", { href: "#/new" }, `+ ${gettext("New household")}`),
