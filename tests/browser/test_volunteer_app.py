@@ -189,6 +189,12 @@ def test_bad_input_is_refused_in_vietnamese_and_nothing_is_queued(
     driver.answer(page, "living_area", "0")
     expect(page.locator("#" + driver.field_id("living_area") + "-err")).not_to_be_empty()
 
+    page.context.set_geolocation({"latitude": 22.6657, "longitude": 106.2579, "accuracy": 80})
+    page.click("#" + driver.field_id("house_gps"))
+    gps = page.locator('.q[data-path="house_gps"] .gps')
+    expect(gps).to_contain_text("±80 m")
+    expect(gps.locator("[role=alert]")).to_contain_text("Sai số lớn: hơn 50 m")
+
     driver.wait_saved(page)
     page.click("#finish")
     expect(page.locator("#form-status")).to_contain_text("cần sửa trước khi gửi phiếu")
