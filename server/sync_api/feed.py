@@ -153,7 +153,16 @@ def member_data(m: Member, *, full_ids: bool) -> dict[str, Any]:
     }
 
 
-_INDICATOR_KEYS = ("code", "name_vi", "name_en", "status", "reason_vi", "reason_en", "missing")
+_INDICATOR_KEYS = (
+    "code",
+    "name_vi",
+    "name_en",
+    "status",
+    "deprived",
+    "reason_vi",
+    "reason_en",
+    "missing",
+)
 
 
 def _indicator_summary(indicator: dict[str, Any]) -> dict[str, Any]:
@@ -163,7 +172,7 @@ def _indicator_summary(indicator: dict[str, Any]) -> dict[str, Any]:
     (the assessments API has them); this keeps a commune's first pull small.
     """
     if indicator.get("status") == "not_deprived":
-        return {"code": indicator.get("code"), "status": "not_deprived"}
+        return {"code": indicator.get("code"), "status": "not_deprived", "deprived": False}
     return {key: indicator.get(key) for key in _INDICATOR_KEYS}
 
 

@@ -129,4 +129,6 @@ def test_staff_see_which_photos_are_still_missing(phone, personas, household_in)
     push(phone, _survey(household_in, attachments=attachments))
     officer = client_for(personas[Role.COMMUNE_OFFICER])
     listed = officer.get(f"/api/v1/households/{household_in.pk}/submissions/").json()
-    assert [(s["attachments_complete"], s["missing_attachments"]) for s in listed] == [(False, ["front.jpg"])]
+    assert [(s["attachments_complete"], s["missing_attachments"]) for s in listed] == [
+        (False, ["front.jpg"])
+    ]
