@@ -58,12 +58,9 @@ def test_an_accepted_survey_is_stored_scored_and_its_class_reaches_the_phone(pho
     changes = pull(phone, limit=500).json()["changes"]
     scored = next(c for c in changes if c["kind"] == "assessment")
     assert scored["data"]["class"] == "POOR"
-    assert {i["code"] for i in scored["data"]["indicators"] if i["status"] == "deprived"} == {
-        "S1",
-        "W1",
-        "W2",
-        "I1",
-    }
+    deprived = [i for i in scored["data"]["indicators"] if i["deprived"]]
+    assert {i["code"] for i in deprived} == {"S1", "W1", "W2", "I1"}
+    assert all(i["status"] == "deprived" and i["reason_vi"] and i["name_vi"] for i in deprived)
 
 
 def test_a_resent_survey_is_a_duplicate_and_scores_once(phone, household_in):
