@@ -7,6 +7,8 @@ this adapter only honours the contracts documented in `sync/ports.py`.
 import hashlib
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
+from functools import partial
+from typing import Any
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
@@ -232,26 +234,24 @@ class DjangoSyncStore:
         if data is None:
             return issues
         data.pop("revision", None)
+        updated, issues = domain_issues(partial(self._edit, item, data, is_household=is_household))
+        return issues if updated is None else updated.revision
+
+    def _edit(
+        self, item: PushItem, data: dict[str, Any], *, is_household: bool
+    ) -> Household | Member:
+        common = {
+            "actor": self.user,
+            "base_revision": item.base_revision,
+            "data": data,
+            "source": SOURCE,
+        }
         if is_household:
             household = Household.objects.get(pk=item.target_id)
-            run = lambda: registry_services.household_update(  # noqa: E731
-                actor=self.user,
-                household=household,
-                base_revision=item.base_revision,
-                data=data,
-                source=SOURCE,
-            )
-        else:
-            member = Member.objects.get(pk=item.target_id)
-            run = lambda: registry_services.member_update(  # noqa: E731
-                actor=self.user,
-                member=member,
-                base_revision=item.base_revision,
-                data=data,
-                source=SOURCE,
-            )
-        updated, issues = domain_issues(run)
-        return issues if updated is None else updated.revision
+            return registry_services.household_update(household=household, **common)
+        return registry_services.member_update(
+            member=Member.objects.get(pk=item.target_id), **common
+        )
 
     def keep_conflict(
         self, item: PushItem, *, reason: ConflictReason, server_revision: int | None
