@@ -157,15 +157,20 @@ class DjangoSyncStore:
         )
         return issues
 
-    def _household(self, household_id: UUID | None) -> Household | None:
+    def _household(self, household_id: UUID | None, *, lock: bool = False) -> Household | None:
+        """The household in the user's area; `lock` holds its row until the item commits.
+
+        Scoring a survey clears the household's latest assessment and sets a new one. Two
+        surveys of one household committing at once on PostgreSQL would each miss the
+        other's uncommitted row and the second would break `assessment_one_latest` (a 500);
+        the row lock makes them take turns. It costs no extra round trip.
+        """
         if household_id is None:
             return None
-        return (
-            Household.objects.visible_to(self.user)
-            .select_related("village", "commune")
-            .filter(pk=household_id)
-            .first()
-        )
+        households = Household.objects.visible_to(self.user).select_related("village", "commune")
+        if lock:
+            households = households.select_for_update(of=("self",))
+        return households.filter(pk=household_id).first()
 
     def _submission(self, item: PushItem) -> list[Issue]:
         assert item.form is not None  # noqa: S101 - the codec requires a form for submissions
@@ -179,7 +184,7 @@ class DjangoSyncStore:
                     "The server does not know this form version.",
                 )
             ]
-        household = self._household(item.household_id)
+        household = self._household(item.household_id, lock=True)
         if item.household_id is not None and household is None:
             return [_not_found("household_id")]
         form = form_definition(version)
