@@ -7,6 +7,7 @@ this adapter only honours the contracts documented in `sync/ports.py`.
 import hashlib
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 from uuid import UUID
@@ -53,6 +54,14 @@ def _not_found(path: str) -> Issue:
     )
 
 
+@dataclass(frozen=True)
+class _Fresh:
+    """A receipt inserted by this request: its declared file names and early outcome."""
+
+    names: list[str]
+    outcome: str
+
+
 class DjangoSyncStore:
     """Implements sync.ports.SyncStore for one device and its user's area."""
 
@@ -63,7 +72,7 @@ class DjangoSyncStore:
         # form versions are immutable once published, and a receipt this store just
         # created declares exactly the attachments of the item that created it.
         self._versions: dict[tuple[str, str], FormVersion | None] = {}
-        self._fresh_receipts: dict[UUID, list[str]] = {}
+        self._fresh_receipts: dict[UUID, _Fresh] = {}
 
     # --- push ------------------------------------------------------------------------
 
@@ -75,31 +84,39 @@ class DjangoSyncStore:
 
         Inserting first (in a savepoint) costs three round trips for a new UUID where
         get_or_create costs six; a resend pays one extra SELECT instead.
+
+        A new submission's receipt is written already `accepted`: the engine settles a
+        new submission either as accepted or by rolling the item back (rejected leaves
+        no receipt), so the outcome is known and `settle` need not rewrite the row.
         """
         declared = [{"name": a.name, "sha256": a.sha256, "size": a.size} for a in item.attachments]
+        early = str(Outcome.ACCEPTED) if item.kind == ItemKind.SUBMISSION else ""
         try:
             with transaction.atomic():
-                receipt = Receipt.objects.create(
+                Receipt.objects.create(
                     client_uuid=item.client_uuid,
                     kind=str(item.kind),
                     payload_sha256=item.payload_sha256,
                     device=self.device,
                     user=self.user,
                     attachments=declared,
+                    outcome=early,
                 )
-            created = True
-            self._fresh_receipts[item.client_uuid] = [a["name"] for a in declared]
         except IntegrityError:
-            receipt, created = Receipt.objects.get(client_uuid=item.client_uuid), False
-        outcome = Outcome(receipt.outcome) if receipt.outcome else None
-        return Claim(
-            created=created,
-            payload_sha256=receipt.payload_sha256,
-            outcome=outcome,
-            revision=receipt.revision,
-        )
+            receipt = Receipt.objects.get(client_uuid=item.client_uuid)
+            return Claim(
+                created=False,
+                payload_sha256=receipt.payload_sha256,
+                outcome=Outcome(receipt.outcome) if receipt.outcome else None,
+                revision=receipt.revision,
+            )
+        self._fresh_receipts[item.client_uuid] = _Fresh([a["name"] for a in declared], early)
+        return Claim(created=True, payload_sha256=item.payload_sha256, outcome=None, revision=None)
 
     def settle(self, client_uuid: UUID, *, outcome: Outcome, revision: int | None) -> None:
+        fresh = self._fresh_receipts.get(client_uuid)
+        if fresh is not None and fresh.outcome == str(outcome) and revision is None:
+            return
         Receipt.objects.filter(client_uuid=client_uuid).update(
             outcome=str(outcome), revision=revision
         )
@@ -208,7 +225,8 @@ class DjangoSyncStore:
         self, item: PushItem, version: FormVersion, household: Household | None
     ) -> Submission:
         declared = [{"name": a.name, "sha256": a.sha256, "size": a.size} for a in item.attachments]
-        done = self._complete_names(item.client_uuid) if declared else set()
+        fresh = item.client_uuid in self._fresh_receipts  # nothing uploaded yet: see above
+        done = self._complete_names(item.client_uuid) if declared and not fresh else set()
         return Submission.objects.create(
             id=item.client_uuid,
             household=household,
@@ -293,14 +311,17 @@ class DjangoSyncStore:
         return None
 
     def missing_attachments(self, client_uuid: UUID) -> Sequence[str]:
-        declared = self._fresh_receipts.get(client_uuid)
-        if declared is None:
-            receipt = (
-                Receipt.objects.filter(client_uuid=client_uuid)
-                .values_list("attachments", flat=True)
-                .first()
-            )
-            declared = [a["name"] for a in receipt or []]
+        fresh = self._fresh_receipts.get(client_uuid)
+        if fresh is not None:
+            # Uploads need a committed receipt; this one did not exist before this
+            # request, so none of its files can have arrived yet.
+            return list(fresh.names)
+        receipt = (
+            Receipt.objects.filter(client_uuid=client_uuid)
+            .values_list("attachments", flat=True)
+            .first()
+        )
+        declared = [a["name"] for a in receipt or []]
         if not declared:
             return []
         done = self._complete_names(client_uuid)
