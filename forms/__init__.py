@@ -16,11 +16,11 @@ Public API for the server side (forms/EXPRESSIONS.md specifies the expression la
 from __future__ import annotations
 
 from forms.loader import FormDefinitionError, load_form
-from forms.mapping import facts_dict_from_answers, facts_from_answers
+from forms.mapping import facts_dict_from_answers, facts_dict_from_resolved, facts_from_answers
 from forms.model import Choice, ChoiceList, FormDefinition, Question, Text
 from forms.serialize import form_to_dict
 from forms.shipped import find_shipped, iter_shipped_definitions, load_definition_file
-from forms.validate import Resolved, ValidationError, resolve, validate
+from forms.validate import Resolved, ValidationError, resolve, validate, validate_and_resolve
 
 __all__ = [
     "Choice",
@@ -32,6 +32,7 @@ __all__ = [
     "Text",
     "ValidationError",
     "facts_dict_from_answers",
+    "facts_dict_from_resolved",
     "facts_from_answers",
     "find_shipped",
     "form_to_dict",
@@ -42,6 +43,7 @@ __all__ = [
     "load_form",
     "resolve",
     "validate",
+    "validate_and_resolve",
 ]
 
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from forms.expressions import GeoPoint, Scalar, Value
 from forms.model import FormDefinition, Question
-from forms.validate import resolve
+from forms.validate import Resolved, resolve
 
 if TYPE_CHECKING:
     from forms.scoring.facts import HouseholdFacts
@@ -44,6 +44,13 @@ def facts_dict_from_answers(
     the registry rather than the survey (e.g. `household_id`, `province_code`); it wins.
     """
     resolved = resolve(form, answers, reference_date=reference_date)
+    return facts_dict_from_resolved(form, resolved, extra=extra)
+
+
+def facts_dict_from_resolved(
+    form: FormDefinition, resolved: Resolved, *, extra: Mapping[str, object] | None = None
+) -> JsonDict:
+    """Map already-resolved answers (see `validate_and_resolve`) to the facts object."""
     facts: JsonDict = {"facts_version": FACTS_VERSION}
     members = {m.id for repeat in form.repeats() for m in repeat.members()}
     for node in form.walk():

@@ -90,6 +90,17 @@ def validate(
     return _run(form, answers, reference_date)[0]
 
 
+def validate_and_resolve(
+    form: FormDefinition, answers: object, *, reference_date: date | None = None
+) -> tuple[list[ValidationError], Resolved | None]:
+    """Validate once and, when valid, return the resolved values too.
+
+    A server that validates and then maps would otherwise run the whole form twice.
+    """
+    errors, run = _run(form, answers, reference_date)
+    return errors, None if errors else Resolved(run.values, run.relevant)
+
+
 def resolve(
     form: FormDefinition, answers: object, *, reference_date: date | None = None
 ) -> Resolved:

@@ -205,8 +205,8 @@ class DjangoSyncStore:
         if item.household_id is not None and household is None:
             return [_not_found("household_id")]
         form = form_definition(version)
-        errors = forms.validate(form, dict(item.payload))
-        if errors:
+        errors, resolved = forms.validate_and_resolve(form, dict(item.payload))
+        if resolved is None:
             return [
                 Issue(
                     f"payload.{e.path}" if e.path else "payload", e.code, e.message_vi, e.message_en
@@ -215,9 +215,7 @@ class DjangoSyncStore:
             ]
         submission = self._store_submission(item, version, household)
         if household is not None and _feeds_scoring(form):
-            facts = forms.facts_dict_from_answers(
-                form, dict(item.payload), extra=registry_facts(household)
-            )
+            facts = forms.facts_dict_from_resolved(form, resolved, extra=registry_facts(household))
             assessment_record(household=household, facts=facts, submission=submission)
         return []
 

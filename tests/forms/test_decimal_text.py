@@ -33,3 +33,21 @@ def test_decimal_strings_in_other_notations_are_refused() -> None:
         assert [(e.path, e.code) for e in forms.validate(form, answers)] == [
             ("living_area", "type")
         ], text
+
+
+def test_validate_and_resolve_maps_to_the_same_facts_as_the_two_step_path() -> None:
+    form = forms.find_shipped("household_survey", "1")
+    answers = _answers()
+    errors, resolved = forms.validate_and_resolve(form, answers)
+    assert errors == []
+    assert resolved is not None
+    assert forms.facts_dict_from_resolved(form, resolved) == forms.facts_dict_from_answers(form, answers)
+
+
+def test_validate_and_resolve_returns_no_values_for_invalid_answers() -> None:
+    form = forms.find_shipped("household_survey", "1")
+    answers = _answers()
+    answers["living_area"] = "0"
+    errors, resolved = forms.validate_and_resolve(form, answers)
+    assert [e.path for e in errors] == ["living_area"]
+    assert resolved is None
