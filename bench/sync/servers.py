@@ -16,6 +16,7 @@ import signal
 import socket
 import sqlite3
 import subprocess
+import sys
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
@@ -24,8 +25,8 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[2]
-PYTHON = str(ROOT / ".venv" / "bin" / "python")
-GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+PYTHON = sys.executable
+"""The interpreter running this code: its environment has Django and gunicorn."""
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/postgres"
 LOOPBACK = "127.0.0.1"
 
@@ -191,7 +192,9 @@ class Gunicorn:
         self.log_path = self.db.var_dir / f"gunicorn-{self.port}.log"
         log = self.log_path.open("ab")
         command = [
-            GUNICORN,
+            PYTHON,
+            "-m",
+            "gunicorn",
             "server.wsgi",
             "-w",
             str(self.workers),
