@@ -5,9 +5,13 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from server.common.admin import ReadOnlyAdmin
+from server.common.text import fold
+from server.registry.choices import UnitLevel
 from server.registry.models import Household, HouseholdChange, Member, Unit
+from server.registry.services import unit_create
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -17,18 +21,53 @@ class ScopedAdmin(admin.ModelAdmin):
 
 @admin.register(Unit)
 class UnitAdmin(ScopedAdmin):
+    """Provinces and communes come from the national import; administrators add villages here.
+
+    A village's code and commune are fixed once created, because they form the
+    materialised path of everything below it.
+    """
+
     list_display = ["code", "name", "level", "division_type", "area_type", "parent", "is_demo"]
     list_filter = ["level", "area_type", "is_demo"]
     search_fields = ["code", "name", "name_folded"]
-    readonly_fields = ["path", "depth"]
-    raw_id_fields = ["parent"]
+    autocomplete_fields = ["parent"]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if obj is None:
+            return ["code", "name", "division_type", "parent"]
+        return ["code", "name", "division_type", "level", "area_type", "parent", "path", "depth"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if obj is None:
+            return []
+        return ["code", "level", "area_type", "parent", "path", "depth"]
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return (
-            False
-            if obj is not None and obj.level != "village"
-            else super().has_change_permission(request, obj)
+        if obj is not None and obj.level != UnitLevel.VILLAGE:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "parent":
+            kwargs["queryset"] = Unit.objects.visible_to(request.user).filter(
+                level=UnitLevel.COMMUNE
+            )
+            kwargs["label"] = _("commune")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Unit, form: Any, change: bool) -> None:
+        if change:
+            obj.name_folded = fold(obj.name)
+            obj.save(update_fields=["name", "name_folded", "division_type", "updated_at"])
+            return
+        created = unit_create(
+            code=obj.code,
+            name=obj.name,
+            level=UnitLevel.VILLAGE,
+            parent=obj.parent,
+            division_type=obj.division_type or "thôn",
         )
+        obj.pk, obj.path = created.pk, created.path
 
 
 class MemberInline(admin.TabularInline):

@@ -81,3 +81,29 @@ def test_the_demo_seed_is_idempotent(capsys):
 )
 def test_admin_lists_answer(admin_client, household_in, path):
     assert admin_client.get(path).status_code == 200
+
+
+def test_an_administrator_adds_a_village_in_the_admin(client, personas, tree):
+    from server.accounts.models import Role
+    from server.registry.models import Unit
+
+    admin_user = personas[Role.PROVINCE_ADMIN]
+    admin_user.is_superuser = admin_user.is_staff = True
+    admin_user.save()
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/registry/unit/add/",
+        {
+            "code": "90001009",
+            "name": "Thôn Khuổi Nặm",
+            "division_type": "thôn",
+            "parent": tree.commune1.pk,
+        },
+    )
+    assert response.status_code == 302
+    village = Unit.objects.get(code="90001009")
+    assert (village.level, village.path, village.area_type) == (
+        "village",
+        "90/90-D1/90001/90001009/",
+        "rural",
+    )
