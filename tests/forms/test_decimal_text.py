@@ -41,7 +41,9 @@ def test_validate_and_resolve_maps_to_the_same_facts_as_the_two_step_path() -> N
     errors, resolved = forms.validate_and_resolve(form, answers)
     assert errors == []
     assert resolved is not None
-    assert forms.facts_dict_from_resolved(form, resolved) == forms.facts_dict_from_answers(form, answers)
+    assert forms.facts_dict_from_resolved(form, resolved) == forms.facts_dict_from_answers(
+        form, answers
+    )
 
 
 def test_validate_and_resolve_returns_no_values_for_invalid_answers() -> None:
