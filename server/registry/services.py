@@ -113,16 +113,6 @@ def _record(
     )
 
 
-def _insert_household(household: Household) -> None:
-    try:
-        with transaction.atomic():
-            household.save(force_insert=True)
-    except IntegrityError:
-        raise DomainValidationError(
-            [FieldError("code", "unique", _("This household code is already used in the commune."))]
-        ) from None
-
-
 @transaction.atomic
 def household_create(
     *,
@@ -145,7 +135,7 @@ def household_create(
         village=village,
         **{k: v for k, v in data.items() if k in HOUSEHOLD_FIELDS},
     )
-    _insert_household(household)
+    _save_household(household, force_insert=True)
     _record(
         household=household,
         member=None,
@@ -191,10 +181,11 @@ def household_update(
     return household
 
 
-def _save_household(household: Household) -> None:
+def _save_household(household: Household, *, force_insert: bool = False) -> None:
+    """Save in a savepoint; the (commune, code) constraint, not a lookup, refuses duplicates."""
     try:
         with transaction.atomic():
-            household.save()
+            household.save(force_insert=force_insert)
     except IntegrityError:
         raise DomainValidationError(
             [FieldError("code", "unique", _("This household code is already used in the commune."))]
