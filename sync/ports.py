@@ -29,6 +29,15 @@ class Claim:
     revision: int | None = None
 
 
+class BatchRaced(Exception):
+    """The batch's single transaction lost a race with another request and was rolled back.
+
+    Typical causes: another request inserted one of the batch's client UUIDs while this
+    batch ran, or the database broke a deadlock by aborting this transaction. Nothing of
+    the batch is stored; the engine applies the items again, one transaction each.
+    """
+
+
 @dataclass(frozen=True)
 class UploadState:
     """What the server holds of one declared attachment."""
@@ -39,12 +48,23 @@ class UploadState:
 
 
 class PushStore(Protocol):
-    """Storage for pushed items, one database transaction per item."""
+    """Storage for pushed items: each item atomic, the batch committed once if it can be."""
+
+    def batch(self, items: Sequence[PushItem]) -> AbstractContextManager[None]:
+        """Run a whole batch inside one transaction that commits when the block ends.
+
+        Inside it, `atomic` scopes one item (a savepoint, or writes held back until the
+        batch ends), so a rejected item still leaves nothing. The store may read ahead
+        for `items` (receipts, rows to lock) and defer inserts to the end of the block.
+        If the transaction loses a race with another request, it MUST be rolled back
+        whole and BatchRaced raised; any other exception propagates after the rollback.
+        """
+        ...
 
     def atomic(self) -> AbstractContextManager[None]:
-        """Open one item's transaction (a savepoint inside the request's).
+        """Scope one item: every write made inside is undone if the block raises.
 
-        Any exception raised inside must roll back every write made inside it.
+        Outside `batch` this is the item's own transaction, committed at the end.
         """
         ...
 

@@ -67,11 +67,14 @@ def _profile(token: str, args: argparse.Namespace) -> None:
     )
     warm = client.post("/api/v1/sync/push", plan.bodies[0], content_type="application/json")
     assert warm.status_code == 200, warm.content[:500]
-    captured: list[str] = []
+    captured: list[tuple[str, float]] = []
 
     def record(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
-        captured.append(sql)
-        return execute(sql, params, many, context)
+        began = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            captured.append((sql, time.perf_counter() - began))
 
     with connection.execute_wrapper(record):
         client.post("/api/v1/sync/push", plan.bodies[1], content_type="application/json")
@@ -108,13 +111,13 @@ FOCUS = (
 """Functions whose cumulative time splits a push into validation, scoring, SQL and parsing."""
 
 
-def _shapes(statements: object) -> list[str]:
-    """Group statements by their first 90 characters, with counts, to show the per-item pattern."""
-    counts: dict[str, int] = {}
-    for sql in statements:  # type: ignore[attr-defined]
-        key = str(sql)[:90]
-        counts[key] = counts.get(key, 0) + 1
-    return [f"{n:4d} × {key}" for key, n in sorted(counts.items(), key=lambda kv: -kv[1])]
+def _shapes(statements: list[tuple[str, float]]) -> list[str]:
+    """Group statements by their first 80 characters, with counts and total milliseconds."""
+    counts: dict[str, list[float]] = {}
+    for sql, seconds in statements:
+        counts.setdefault(sql[:80], []).append(seconds)
+    ordered = sorted(counts.items(), key=lambda kv: -sum(kv[1]))
+    return [f"{len(t):4d} × {1000 * sum(t):6.1f} ms  {key}" for key, t in ordered]
 
 
 if __name__ == "__main__":

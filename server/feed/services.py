@@ -23,12 +23,22 @@ def feed_append(
     *, kind: str, record_id: object, scope_path: str, of_kind: str = "", reason: str = ""
 ) -> None:
     """Record that a record changed; call inside the writing transaction, last."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("feed_append must run inside the writing transaction")
-    lock_feed()
-    FeedEntry.objects.create(
+    entry = FeedEntry(
         kind=kind, record_id=str(record_id), scope_path=scope_path, of_kind=of_kind, reason=reason
     )
+    feed_extend([entry])
+
+
+def feed_extend(entries: list[FeedEntry]) -> None:
+    """Insert unsaved entries in one statement, in list order; same rules as feed_append.
+
+    The lock is held from here to commit, so the caller should do this as late as it can.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("feed_append must run inside the writing transaction")
+    if entries:
+        lock_feed()
+        FeedEntry.objects.bulk_create(entries)
 
 
 def feed_append_tombstone(*, of_kind: str, record_id: object, scope_path: str, reason: str) -> None:

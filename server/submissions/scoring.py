@@ -2,16 +2,15 @@
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists
 
 from forms import scoring
-from server.feed.models import FeedKind
-from server.feed.services import feed_append
+from server.feed.models import FeedEntry, FeedKind
+from server.feed.services import feed_extend
 from server.registry.models import Household
 from server.submissions.models import Assessment, Submission
 
@@ -86,19 +85,11 @@ IDENTITY_FIELDS = [
 """The fields of the `assessment_once` constraint: the same facts under the same rules."""
 
 
-def _store_once(built: Assessment) -> Assessment:
-    """Insert, or find the stored twin, in one statement (an upsert that returns the id).
-
-    The no-op update on conflict is what makes the database return the existing row's
-    id; `ignore_conflicts` would return nothing and need two more round trips.
-    """
-    Assessment.objects.bulk_create(
-        [built],
-        update_conflicts=True,
-        unique_fields=IDENTITY_FIELDS,
-        update_fields=["facts_sha256"],
+def _identity(assessment: Assessment) -> tuple[Any, ...]:
+    return tuple(
+        getattr(assessment, f"{name}_id" if name == "household" else name)
+        for name in IDENTITY_FIELDS
     )
-    return built
 
 
 @transaction.atomic(savepoint=False)
@@ -120,34 +111,49 @@ def assessment_record(
         ruleset_id=ruleset_id,
         submission_id=submission.pk if submission else None,
     )
-    stored = _store_once(built)
-    stored.is_latest = _promote_one(
-        household_id=household.pk, pk=stored.pk, year=stored.review_year
-    )
-    feed_append(kind=FeedKind.ASSESSMENT, record_id=household.pk, scope_path=household.village.path)
+    [stored] = assessments_store([(built, household)])
     return stored
 
 
-def _promote_one(*, household_id: Any, pk: int, year: int) -> bool:
-    """promote_latest for one household in two statements instead of three (and no
-    re-read): return whether assessment `pk` is now the latest.
+def assessments_store(built: Sequence[tuple[Assessment, Household]]) -> list[Assessment]:
+    """Store unsaved assessments once each, promote each household's last one, feed them.
 
-    At most one assessment per household is latest. If it is of a later review year,
-    the first statement matches nothing and the second is skipped by its NOT EXISTS;
-    otherwise the old flag is cleared before the new one is set, as the partial unique
-    constraint requires.
+    Returns the stored row for each input, in order, with `is_latest` set. The cost
+    is one upsert, three promotion statements per review year and one feed insert,
+    however many assessments there are: a 20-survey push pays what one survey pays.
+    The upsert's no-op update on conflict is what makes the database return the
+    existing row's id for facts already stored; `ignore_conflicts` would return none.
     """
-    latest = Assessment.objects.filter(household_id=household_id, is_latest=True)
-    latest.filter(review_year__lte=year).exclude(pk=pk).update(is_latest=False)
-    newer = latest.filter(review_year__gt=year)
-    return Assessment.objects.filter(pk=pk).exclude(Exists(newer)).update(is_latest=True) == 1
+    unique: dict[tuple[Any, ...], Assessment] = {}
+    stored = [unique.setdefault(_identity(a), a) for a, _household in built]
+    Assessment.objects.bulk_create(
+        list(unique.values()),
+        update_conflicts=True,
+        unique_fields=IDENTITY_FIELDS,
+        update_fields=["facts_sha256"],
+    )
+    latest: dict[Any, int] = {}
+    for year in sorted({a.review_year for a in stored}):
+        candidates = {a.household_id: a.pk for a in stored if a.review_year == year}
+        promoted = promote_latest(household_ids=list(candidates), candidates=candidates, year=year)
+        latest.update({a.household_id: a.pk for a in stored if a.pk in promoted})
+    for assessment in stored:
+        assessment.is_latest = latest.get(assessment.household_id) == assessment.pk
+    households = {household.pk: household for _a, household in built}
+    feed_extend(
+        [
+            FeedEntry(kind=FeedKind.ASSESSMENT, record_id=str(pk), scope_path=h.village.path)
+            for pk, h in households.items()
+        ]
+    )
+    return stored
 
 
-def promote_latest(*, household_ids: list[Any], candidates: dict[Any, int], year: int) -> None:
+def promote_latest(*, household_ids: list[Any], candidates: dict[Any, int], year: int) -> set[int]:
     """Make the candidates each household's latest, unless a later review year is latest.
 
     The partial unique constraint allows one latest per household, so the old flag is
-    cleared before the new one is set.
+    cleared before the new one is set. Returns the ids promoted.
     """
     newer = set(
         Assessment.objects.filter(
@@ -159,3 +165,4 @@ def promote_latest(*, household_ids: list[Any], candidates: dict[Any, int], year
         household_id__in=[h for h in household_ids if h not in newer], is_latest=True
     ).exclude(pk__in=promoted).update(is_latest=False)
     Assessment.objects.filter(pk__in=promoted).update(is_latest=True)
+    return set(promoted)

@@ -5,14 +5,15 @@ this adapter only honours the contracts documented in `sync/ports.py`.
 """
 
 import hashlib
-from collections.abc import Sequence
-from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, ExitStack, contextmanager
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 from uuid import UUID
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import QuerySet
 
 import forms
 from server.accounts.models import Device, User
@@ -27,8 +28,8 @@ from server.registry.serializers import (
     MemberInputSerializer,
     MemberUpdateSerializer,
 )
-from server.submissions.models import ReviewStatus, Submission
-from server.submissions.scoring import assessment_record, registry_facts
+from server.submissions.models import Assessment, ReviewStatus, Submission
+from server.submissions.scoring import assessments_store, build_assessment, registry_facts
 from server.surveys.models import FormVersion
 from server.surveys.services import form_definition
 from server.sync_api.feed import changes_since
@@ -36,7 +37,7 @@ from server.sync_api.issues import domain_issues, serializer_issues
 from server.sync_api.models import ConflictCopy, Receipt
 from sync.errors import Issue
 from sync.messages import Change, ConflictReason, Entity, ItemKind, Outcome, PushItem
-from sync.ports import Claim
+from sync.ports import BatchRaced, Claim
 
 SOURCE = "sync"
 
@@ -62,6 +63,53 @@ class _Fresh:
     outcome: str
 
 
+@dataclass
+class _Pending:
+    """New submissions' rows, held back and inserted together when the batch or item ends.
+
+    A survey's writes are all inserts of new rows, so holding them back changes nothing
+    that a later item of the batch reads, and a rejected item is undone by truncating.
+    """
+
+    receipts: list[Receipt] = field(default_factory=list)
+    submissions: list[Submission] = field(default_factory=list)
+    assessments: list[tuple[Assessment, Household]] = field(default_factory=list)
+
+    def mark(self) -> tuple[int, int, int]:
+        return len(self.receipts), len(self.submissions), len(self.assessments)
+
+    def truncate(self, mark: tuple[int, int, int]) -> None:
+        del self.receipts[mark[0] :], self.submissions[mark[1] :], self.assessments[mark[2] :]
+
+    def receipt(self, client_uuid: UUID) -> Receipt | None:
+        return next((r for r in self.receipts if r.client_uuid == client_uuid), None)
+
+    def flush(self) -> None:
+        """Insert in dependency order; the assessments' feed rows (and lock) come last."""
+        Receipt.objects.bulk_create(self.receipts)
+        Submission.objects.bulk_create(self.submissions)
+        if self.assessments:
+            assessments_store(self.assessments)
+        self.truncate((0, 0, 0))
+
+
+@dataclass
+class _Batch:
+    """What one batch's transaction read ahead, and the item running inside it.
+
+    `receipts` holds the rows found for the batch's UUIDs when it began; `households`
+    the batch's surveyed households, locked in primary-key order so that two batches
+    never wait on each other's rows in opposite orders. `direct` is open while an item
+    that writes straight to the database (anything but a new survey) runs in its
+    savepoint.
+    """
+
+    receipts: dict[UUID, Receipt]
+    households: dict[UUID, Household]
+    looked_up: set[UUID]
+    direct: ExitStack | None = None
+
+
 class DjangoSyncStore:
     """Implements sync.ports.SyncStore for one device and its user's area."""
 
@@ -73,11 +121,83 @@ class DjangoSyncStore:
         # created declares exactly the attachments of the item that created it.
         self._versions: dict[tuple[str, str], FormVersion | None] = {}
         self._fresh_receipts: dict[UUID, _Fresh] = {}
+        self._pending = _Pending()
+        self._batch: _Batch | None = None
 
     # --- push ------------------------------------------------------------------------
 
+    @contextmanager
+    def batch(self, items: Sequence[PushItem]) -> Iterator[None]:
+        """One transaction for the batch; new surveys' rows are inserted at its end.
+
+        A unique violation or a deadlock at any point means another request got there
+        first: the whole transaction is rolled back and BatchRaced raised, and the
+        engine reruns the items one transaction each.
+        """
+        try:
+            with transaction.atomic():
+                self._batch = self._read_ahead(items)
+                yield
+                self._pending.flush()
+        except (IntegrityError, OperationalError) as error:
+            if not _lost_a_race(error):
+                raise
+            raise BatchRaced from error
+        finally:
+            self._batch = None
+            self._pending = _Pending()
+            self._fresh_receipts.clear()
+
+    def _read_ahead(self, items: Sequence[PushItem]) -> _Batch:
+        """Fetch the batch's known receipts and lock its surveyed households: two queries."""
+        receipts = Receipt.objects.in_bulk([item.client_uuid for item in items])
+        wanted = {i.household_id for i in items if i.kind == ItemKind.SUBMISSION}
+        wanted.discard(None)
+        households = (
+            self._households().select_for_update(of=("self",)).filter(pk__in=wanted).order_by("pk")
+            if wanted
+            else []
+        )
+        return _Batch(
+            receipts=receipts,
+            households={h.pk: h for h in households},
+            looked_up={w for w in wanted if w is not None},
+        )
+
     def atomic(self) -> AbstractContextManager[None]:
-        return transaction.atomic()
+        return self._item_alone() if self._batch is None else self._item_in_batch(self._batch)
+
+    @contextmanager
+    def _item_alone(self) -> Iterator[None]:
+        with transaction.atomic():
+            yield
+            self._pending.flush()
+
+    @contextmanager
+    def _item_in_batch(self, batch: _Batch) -> Iterator[None]:
+        mark = self._pending.mark()
+        with ExitStack() as direct:
+            batch.direct = direct
+            try:
+                yield
+            except BaseException:
+                self._pending.truncate(mark)
+                raise
+            finally:
+                batch.direct = None
+
+    def _go_direct(self, batch: _Batch) -> None:
+        """Let the running item write straight to the database, inside its own savepoint.
+
+        Rows held back for earlier items go in first, in order; the read-ahead
+        households are dropped, as an edit or a move may change them.
+        """
+        if batch.direct is None:
+            raise RuntimeError("an item writes outside the store's atomic()")
+        self._pending.flush()
+        batch.direct.enter_context(transaction.atomic())
+        batch.households.clear()
+        batch.looked_up.clear()
 
     def claim(self, item: PushItem) -> Claim:
         """Insert the receipt, or read the one already there.
@@ -89,27 +209,38 @@ class DjangoSyncStore:
         new submission either as accepted or by rolling the item back (rejected leaves
         no receipt), so the outcome is known and `settle` need not rewrite the row.
         """
-        declared = [{"name": a.name, "sha256": a.sha256, "size": a.size} for a in item.attachments]
-        early = str(Outcome.ACCEPTED) if item.kind == ItemKind.SUBMISSION else ""
+        if self._batch is not None:
+            known = self._batch.receipts.get(item.client_uuid) or self._pending.receipt(
+                item.client_uuid
+            )
+            if known is None and item.kind == ItemKind.SUBMISSION:
+                return self._claim_fresh(item, hold=True)
+            if known is not None and _is_replay(known, item):
+                return _claim_of(known)
+            self._go_direct(self._batch)
         try:
             with transaction.atomic():
-                Receipt.objects.create(
-                    client_uuid=item.client_uuid,
-                    kind=str(item.kind),
-                    payload_sha256=item.payload_sha256,
-                    device=self.device,
-                    user=self.user,
-                    attachments=declared,
-                    outcome=early,
-                )
+                return self._claim_fresh(item, hold=False)
         except IntegrityError:
-            receipt = Receipt.objects.get(client_uuid=item.client_uuid)
-            return Claim(
-                created=False,
-                payload_sha256=receipt.payload_sha256,
-                outcome=Outcome(receipt.outcome) if receipt.outcome else None,
-                revision=receipt.revision,
-            )
+            return _claim_of(Receipt.objects.get(client_uuid=item.client_uuid))
+
+    def _claim_fresh(self, item: PushItem, *, hold: bool) -> Claim:
+        """Create the receipt: now, or (`hold`) with the batch's other inserts at its end."""
+        declared = [{"name": a.name, "sha256": a.sha256, "size": a.size} for a in item.attachments]
+        early = str(Outcome.ACCEPTED) if item.kind == ItemKind.SUBMISSION else ""
+        receipt = Receipt(
+            client_uuid=item.client_uuid,
+            kind=str(item.kind),
+            payload_sha256=item.payload_sha256,
+            device=self.device,
+            user=self.user,
+            attachments=declared,
+            outcome=early,
+        )
+        if hold:
+            self._pending.receipts.append(receipt)
+        else:
+            receipt.save(force_insert=True)
         self._fresh_receipts[item.client_uuid] = _Fresh([a["name"] for a in declared], early)
         return Claim(created=True, payload_sha256=item.payload_sha256, outcome=None, revision=None)
 
@@ -117,11 +248,16 @@ class DjangoSyncStore:
         fresh = self._fresh_receipts.get(client_uuid)
         if fresh is not None and fresh.outcome == str(outcome) and revision is None:
             return
+        held = self._pending.receipt(client_uuid)
+        if held is not None:
+            held.outcome, held.revision = str(outcome), revision
+            return
         Receipt.objects.filter(client_uuid=client_uuid).update(
             outcome=str(outcome), revision=revision
         )
 
     def store_new(self, item: PushItem) -> Sequence[Issue]:
+        """New surveys are held back (see _Pending); households and members are written now."""
         handlers = {
             ItemKind.HOUSEHOLD_CREATE: self._household_create,
             ItemKind.MEMBER_CREATE: self._member_create,
@@ -184,10 +320,15 @@ class DjangoSyncStore:
         """
         if household_id is None:
             return None
-        households = Household.objects.visible_to(self.user).select_related("village", "commune")
+        if self._batch is not None and household_id in self._batch.looked_up:
+            return self._batch.households.get(household_id)
+        households = self._households()
         if lock:
             households = households.select_for_update(of=("self",))
         return households.filter(pk=household_id).first()
+
+    def _households(self) -> QuerySet[Household]:
+        return Household.objects.visible_to(self.user).select_related("village", "commune")
 
     def _submission(self, item: PushItem) -> list[Issue]:
         assert item.form is not None  # noqa: S101 - the codec requires a form for submissions
@@ -213,19 +354,23 @@ class DjangoSyncStore:
                 )
                 for e in errors
             ]
-        submission = self._store_submission(item, version, household)
+        submission = self._submission_row(item, version, household)
+        self._pending.submissions.append(submission)
         if household is not None and _feeds_scoring(form):
             facts = forms.facts_dict_from_resolved(form, resolved, extra=registry_facts(household))
-            assessment_record(household=household, facts=facts, submission=submission)
+            built = build_assessment(
+                household_id=household.pk, facts=facts, submission_id=submission.pk
+            )
+            self._pending.assessments.append((built, household))
         return []
 
-    def _store_submission(
+    def _submission_row(
         self, item: PushItem, version: FormVersion, household: Household | None
     ) -> Submission:
         declared = [{"name": a.name, "sha256": a.sha256, "size": a.size} for a in item.attachments]
         fresh = item.client_uuid in self._fresh_receipts  # nothing uploaded yet: see above
         done = self._complete_names(item.client_uuid) if declared and not fresh else set()
-        return Submission.objects.create(
+        return Submission(
             id=item.client_uuid,
             household=household,
             form_version=version,
@@ -349,6 +494,30 @@ class DjangoSyncStore:
 
     def changes_since(self, seq: int, limit: int) -> Sequence[Change]:
         return changes_since(user=self.user, seq=seq, limit=limit)
+
+
+def _claim_of(receipt: Receipt) -> Claim:
+    return Claim(
+        created=False,
+        payload_sha256=receipt.payload_sha256,
+        outcome=Outcome(receipt.outcome) if receipt.outcome else None,
+        revision=receipt.revision,
+    )
+
+
+def _is_replay(receipt: Receipt, item: PushItem) -> bool:
+    """A byte-identical resend of a survey: answered from the receipt, nothing written."""
+    return item.kind == ItemKind.SUBMISSION and receipt.payload_sha256 == item.payload_sha256
+
+
+_RACE_SQLSTATES = {"40P01", "40001"}  # deadlock detected, serialization failure
+
+
+def _lost_a_race(error: Exception) -> bool:
+    """A unique violation (someone stored the same UUID first) or a broken deadlock."""
+    if isinstance(error, IntegrityError):
+        return True
+    return getattr(error.__cause__, "sqlstate", None) in _RACE_SQLSTATES
 
 
 def _feeds_scoring(form: forms.FormDefinition) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,7 +25,7 @@ from sync.messages import (
     Outcome,
     PushItem,
 )
-from sync.ports import Claim, UploadState
+from sync.ports import BatchRaced, Claim, UploadState
 
 
 @dataclass
@@ -60,8 +60,27 @@ class FakeSyncStore:
     complete_blobs: set[tuple[UUID, str]] = field(default_factory=set)
     feed: list[Change] = field(default_factory=list)
     bad_images: set[str] = field(default_factory=set)
+    # Each entry makes one batch lose its race: the batch is rolled back, the entry
+    # (another request's committed writes) is applied, and BatchRaced is raised.
+    races: list[Callable[[FakeSyncStore], None]] = field(default_factory=list)
+    batches_committed: int = 0
 
     # --- PushStore ---------------------------------------------------------------
+
+    @contextmanager
+    def batch(self, items: Sequence[PushItem]) -> Iterator[None]:
+        """One transaction for the batch: all of it is kept, or none of it."""
+        saved = copy.deepcopy(self._tables())
+        try:
+            yield
+        except BaseException:
+            self._restore(saved)
+            raise
+        if self.races:
+            self._restore(saved)
+            self.races.pop(0)(self)
+            raise BatchRaced
+        self.batches_committed += 1
 
     @contextmanager
     def atomic(self) -> Iterator[None]:

@@ -95,6 +95,35 @@ def test_one_bad_item_does_not_fail_the_rest_of_the_batch() -> None:
     assert set(store.receipts) == {HOUSEHOLD, UUID(int=8)}
 
 
+def test_a_batch_is_committed_once_as_a_whole() -> None:
+    store = FakeSyncStore()
+    push(store, household(), submission(UUID(int=8)), submission(UUID(int=9)))
+    assert store.batches_committed == 1
+    assert set(store.receipts) == {HOUSEHOLD, UUID(int=8), UUID(int=9)}
+
+
+def test_a_raced_batch_is_applied_again_item_by_item_with_serial_outcomes() -> None:
+    def other_request_stores_uuid_8(other: FakeSyncStore) -> None:
+        push(other, submission(UUID(int=8)))
+
+    store = FakeSyncStore(races=[other_request_stores_uuid_8])
+    outcomes = push(store, submission(UUID(int=7)), submission(UUID(int=8)))
+    assert [o.outcome for o in outcomes] == [Outcome.ACCEPTED, Outcome.DUPLICATE]
+    assert list(store.submissions) == [UUID(int=8), UUID(int=7)]
+    assert store.batches_committed == 1  # the other request's batch; this one fell back
+
+
+def test_a_raced_batch_keeps_nothing_of_its_first_attempt() -> None:
+    def other_request_creates_the_household(other: FakeSyncStore) -> None:
+        push(other, household(payload={"ho_ten": "Lò Thị Mai"}))
+
+    store = FakeSyncStore(races=[other_request_creates_the_household])
+    [outcome] = push(store, household(payload={"ho_ten": "Hà Văn Páo"}))
+    assert outcome.outcome is Outcome.CONFLICT
+    assert outcome.conflict_reason is ConflictReason.DIFFERENT_PAYLOAD
+    assert store.records[HOUSEHOLD].data == {"ho_ten": "Lò Thị Mai"}
+
+
 def test_household_created_on_the_phone_keeps_its_client_uuid_and_starts_at_revision_1() -> None:
     store = FakeSyncStore()
     [outcome] = push(store, household())
