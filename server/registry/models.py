@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from server.common.fields import JSONField
 from server.common.models import TimeStampedModel
 from server.registry.choices import (
     ETHNICITY_CHOICES,
@@ -205,7 +206,7 @@ class HouseholdChange(models.Model):
     )
     entity = models.CharField(max_length=16)
     action = models.CharField(max_length=16, choices=ChangeAction.choices)
-    changes = models.JSONField(default=dict)
+    changes = JSONField(default=dict)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

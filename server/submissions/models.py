@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from server.common.fields import JSONField
 from server.common.models import TimeStampedModel
 
 
@@ -36,9 +37,9 @@ class Submission(TimeStampedModel):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    payload = models.JSONField()
+    payload = JSONField()
     payload_sha256 = models.CharField(max_length=64)
-    attachments = models.JSONField(default=list)
+    attachments = JSONField(default=list)
     attachments_complete = models.BooleanField(default=True)
     review_status = models.CharField(
         max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
@@ -81,9 +82,9 @@ class Assessment(models.Model):
     income_per_person = models.BigIntegerField(null=True, blank=True)
     income_method = models.CharField(max_length=16, blank=True)
     confidence = models.CharField(max_length=24)
-    facts = models.JSONField()
+    facts = JSONField()
     facts_sha256 = models.CharField(max_length=64)
-    result = models.JSONField()
+    result = JSONField()
     is_latest = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -98,5 +98,4 @@ def _promote(run: RescoreRun, built: list[Assessment]) -> None:
         engine_version=first.engine_version,
     ).values_list("household_id", "facts_sha256", "pk")
     wanted = {(a.household_id, a.facts_sha256) for a in built}
-    candidates = {h: pk for h, sha, pk in stored if (h, sha) in wanted}
-    promote_latest(household_ids=list(candidates), candidates=candidates, year=run.review_year)
+    promote_latest([(h, pk, run.review_year) for h, sha, pk in stored if (h, sha) in wanted])

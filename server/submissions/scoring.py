@@ -119,7 +119,7 @@ def assessments_store(built: Sequence[tuple[Assessment, Household]]) -> list[Ass
     """Store unsaved assessments once each, promote each household's last one, feed them.
 
     Returns the stored row for each input, in order, with `is_latest` set. The cost
-    is one upsert, three promotion statements per review year and one feed insert,
+    is one upsert, three promotion statements and one feed insert,
     however many assessments there are: a 20-survey push pays what one survey pays.
     The upsert's no-op update on conflict is what makes the database return the
     existing row's id for facts already stored; `ignore_conflicts` would return none.
@@ -132,13 +132,9 @@ def assessments_store(built: Sequence[tuple[Assessment, Household]]) -> list[Ass
         unique_fields=IDENTITY_FIELDS,
         update_fields=["facts_sha256"],
     )
-    latest: dict[Any, int] = {}
-    for year in sorted({a.review_year for a in stored}):
-        candidates = {a.household_id: a.pk for a in stored if a.review_year == year}
-        promoted = promote_latest(household_ids=list(candidates), candidates=candidates, year=year)
-        latest.update({a.household_id: a.pk for a in stored if a.pk in promoted})
+    latest = promote_latest([(a.household_id, a.pk, a.review_year) for a in stored])
     for assessment in stored:
-        assessment.is_latest = latest.get(assessment.household_id) == assessment.pk
+        assessment.is_latest = assessment.pk in latest
     households = {household.pk: household for _a, household in built}
     feed_extend(
         [
@@ -149,20 +145,29 @@ def assessments_store(built: Sequence[tuple[Assessment, Household]]) -> list[Ass
     return stored
 
 
-def promote_latest(*, household_ids: list[Any], candidates: dict[Any, int], year: int) -> set[int]:
-    """Make the candidates each household's latest, unless a later review year is latest.
+def promote_latest(candidates: Sequence[tuple[Any, int, int]]) -> set[int]:
+    """Promote (household_id, assessment id, review year) candidates, in order; return the
+    ids that end up latest.
 
-    The partial unique constraint allows one latest per household, so the old flag is
-    cleared before the new one is set. Returns the ids promoted.
+    A candidate replaces a household's latest unless that one is of a later review
+    year, so the same year's newer assessment wins and an older year's never does.
+    Three statements for any number of households and years. The partial unique
+    constraint allows one latest per household, so old flags are cleared first.
     """
-    newer = set(
-        Assessment.objects.filter(
-            household_id__in=household_ids, is_latest=True, review_year__gt=year
-        ).values_list("household_id", flat=True)
-    )
-    promoted = [pk for household_id, pk in candidates.items() if household_id not in newer]
-    Assessment.objects.filter(
-        household_id__in=[h for h in household_ids if h not in newer], is_latest=True
-    ).exclude(pk__in=promoted).update(is_latest=False)
-    Assessment.objects.filter(pk__in=promoted).update(is_latest=True)
-    return set(promoted)
+    best = {
+        household_id: (pk, year)
+        for household_id, pk, year in Assessment.objects.filter(
+            household_id__in={c[0] for c in candidates}, is_latest=True
+        ).values_list("household_id", "pk", "review_year")
+    }
+    current = {household_id: pk for household_id, (pk, _year) in best.items()}
+    for household_id, pk, year in candidates:
+        if year >= best.get(household_id, (pk, year))[1]:
+            best[household_id] = (pk, year)
+    winners = {h: pk for h, (pk, _year) in best.items() if current.get(h) != pk}
+    if winners:
+        Assessment.objects.filter(household_id__in=list(winners), is_latest=True).exclude(
+            pk__in=winners.values()
+        ).update(is_latest=False)
+        Assessment.objects.filter(pk__in=winners.values()).update(is_latest=True)
+    return {pk for pk, _year in best.values()}

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from server.common.fields import JSONField
+
 
 class FormVersion(models.Model):
     """One validated definition from forms/definitions, frozen at publication.
@@ -17,7 +19,7 @@ class FormVersion(models.Model):
     title_vi = models.CharField(_("title (Vietnamese)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200)
     provisional = models.BooleanField(_("provisional"), default=False)
-    definition = models.JSONField(_("definition"))
+    definition = JSONField(_("definition"))
     published_at = models.DateTimeField(_("published at"), auto_now_add=True)
 
     class Meta:

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from server.common.fields import JSONField
+
 
 class Receipt(models.Model):
     """The first verdict on a client UUID. The primary key makes a resend a replay."""
@@ -11,7 +13,7 @@ class Receipt(models.Model):
     client_uuid = models.UUIDField(primary_key=True)
     kind = models.CharField(max_length=24)
     payload_sha256 = models.CharField(max_length=64)
-    attachments = models.JSONField(default=list)
+    attachments = JSONField(default=list)
     outcome = models.CharField(max_length=16, blank=True)
     revision = models.PositiveIntegerField(null=True, blank=True)
     device = models.ForeignKey(
@@ -45,7 +47,7 @@ class ConflictCopy(models.Model):
         blank=True,
         related_name="conflicts",
     )
-    payload = models.JSONField()
+    payload = JSONField()
     server_revision = models.PositiveIntegerField(null=True, blank=True)
     device = models.ForeignKey(
         "accounts.Device", on_delete=models.SET_NULL, null=True, related_name="+"

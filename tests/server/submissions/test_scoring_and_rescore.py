@@ -8,9 +8,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from server.accounts.models import Role
+from server.feed.models import FeedEntry
 from server.submissions.models import Assessment, RescoreRun
 from server.submissions.rescore import rescore_open_run, rescore_run
-from server.submissions.scoring import assessment_record
+from server.submissions.scoring import assessment_record, assessments_store, build_assessment
 from tests.server.conftest import client_for
 
 CASES = Path(__file__).resolve().parents[3] / "forms/conformance/scoring"
@@ -34,6 +35,39 @@ def test_the_same_facts_are_stored_once_however_often_they_are_scored(household_
     assert first.pk == again.pk
     assert Assessment.objects.count() == 1
     assert (first.household_class, first.is_latest) == ("POOR", True)
+
+
+def facts_of_year(year: int) -> dict:
+    return {**{k: v for k, v in poor_facts().items() if k != "reference_date"}, "review_year": year}
+
+
+def test_an_earlier_review_year_never_displaces_a_later_latest(household_in):
+    later = assessment_record(household=household_in, facts=facts_of_year(2025))
+    earlier = assessment_record(household=household_in, facts=facts_of_year(2023))
+    assert (later.is_latest, earlier.is_latest) == (True, False)
+    assert Assessment.objects.get(is_latest=True).pk == later.pk
+
+
+def test_assessments_stored_together_leave_each_households_last_one_latest(
+    household_in, household_out
+):
+    def built(household, year):
+        return (build_assessment(household_id=household.pk, facts=facts_of_year(year)), household)
+
+    stored = assessments_store(
+        [
+            built(household_in, 2023),
+            built(household_out, 2024),
+            built(household_in, 2024),
+            built(household_in, 2023),
+        ]
+    )
+    assert [a.is_latest for a in stored] == [False, True, True, False]
+    assert stored[3].pk == stored[0].pk  # the same facts twice: one row
+    assert Assessment.objects.count() == 3
+    latest = Assessment.objects.filter(is_latest=True)
+    assert sorted(latest.values_list("review_year", flat=True)) == [2024, 2024]
+    assert FeedEntry.objects.filter(kind="assessment").count() == 2
 
 
 def test_assessments_are_served_with_their_explanation(personas, household_in, household_out):

@@ -2,10 +2,12 @@
 
 import json
 import uuid
+from pathlib import Path
 from typing import Any
 
 from sync.rules import payload_sha256
 
+SURVEY_CASES = Path(__file__).resolve().parents[3] / "forms/conformance/survey"
 PUSH = "/api/v1/sync/push"
 PULL = "/api/v1/sync/pull"
 HEADERS = {"HTTP_X_CHUNGTAY_PROTOCOL": "1"}
@@ -37,3 +39,23 @@ def pull(client: Any, cursor: str | None = None, limit: int | None = None) -> An
 
 def household_payload(village: str, code: str = "HD100", **fields: Any) -> dict[str, Any]:
     return {"code": code, "head_name": "Lò Văn Páo", "village": village, **fields}
+
+
+def survey_answers(case: str = "poor_rural_2024_four_deprivations") -> dict[str, Any]:
+    """A conformance case's answers as the phone sends them: decimals and GPS as strings."""
+    answers = json.loads((SURVEY_CASES / f"{case}.json").read_text(encoding="utf-8"))["answers"]
+    answers["house_gps"] = {k: str(v) for k, v in answers["house_gps"].items()}
+    for key, value in list(answers.items()):
+        if isinstance(value, float):
+            answers[key] = str(value)
+    return answers
+
+
+def survey_item(household: Any, answers: dict[str, Any] | None = None, **extra: Any) -> dict:
+    return item(
+        "submission",
+        answers or survey_answers(),
+        form={"id": "household_survey", "version": "1"},
+        household_id=str(household.pk),
+        **extra,
+    )

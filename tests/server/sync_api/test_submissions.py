@@ -1,8 +1,6 @@
 """A survey pushed from a phone is stored raw, validated, mapped to facts and scored."""
 
-import json
 import uuid
-from pathlib import Path
 
 import pytest
 
@@ -10,18 +8,7 @@ from server.accounts.models import Role
 from server.submissions.models import Assessment, Submission
 from server.surveys.services import publish_shipped_forms
 from tests.server.conftest import client_for
-from tests.server.sync_api.helpers import item, pull, push
-
-CASES = Path(__file__).resolve().parents[3] / "forms/conformance/survey"
-
-
-def survey_answers(case: str = "poor_rural_2024_four_deprivations") -> dict:
-    answers = json.loads((CASES / f"{case}.json").read_text(encoding="utf-8"))["answers"]
-    answers["house_gps"] = {k: str(v) for k, v in answers["house_gps"].items()}
-    for key, value in list(answers.items()):
-        if isinstance(value, float):
-            answers[key] = str(value)
-    return answers
+from tests.server.sync_api.helpers import pull, push, survey_answers, survey_item
 
 
 @pytest.fixture
@@ -30,18 +17,8 @@ def phone(personas):
     return client_for(personas[Role.VOLUNTEER])
 
 
-def _survey(household, answers=None, **extra):
-    return item(
-        "submission",
-        answers or survey_answers(),
-        form={"id": "household_survey", "version": "1"},
-        household_id=str(household.pk),
-        **extra,
-    )
-
-
 def test_an_accepted_survey_is_stored_scored_and_its_class_reaches_the_phone(phone, household_in):
-    sub = _survey(household_in)
+    sub = survey_item(household_in)
     response = push(phone, sub)
     assert [(o["outcome"], o["errors"]) for o in response.json()["items"]] == [("accepted", [])]
     stored = Submission.objects.get(pk=sub["client_uuid"])
@@ -64,7 +41,7 @@ def test_an_accepted_survey_is_stored_scored_and_its_class_reaches_the_phone(pho
 
 
 def test_a_resent_survey_is_a_duplicate_and_scores_once(phone, household_in):
-    sub = _survey(household_in)
+    sub = survey_item(household_in)
     push(phone, sub)
     response = push(phone, sub)
     assert response.json()["items"][0]["outcome"] == "duplicate"
@@ -76,7 +53,7 @@ def test_an_invalid_survey_is_rejected_with_paths_and_stores_nothing(phone, hous
     answers = survey_answers()
     answers["members"][1]["birth_date"] = "2999-01-01"
     answers["living_area"] = "0"
-    response = push(phone, _survey(household_in, answers))
+    response = push(phone, survey_item(household_in, answers))
     outcome = response.json()["items"][0]
     assert outcome["outcome"] == "rejected"
     paths = {e["path"] for e in outcome["errors"]}
@@ -91,19 +68,19 @@ def test_declared_photos_are_listed_until_they_arrive(phone, household_in):
         {"name": "front.jpg", "sha256": "a" * 64, "size": 1000},
         {"name": "roof.jpg", "sha256": "b" * 64, "size": 2000},
     ]
-    response = push(phone, _survey(household_in, attachments=attachments))
+    response = push(phone, survey_item(household_in, attachments=attachments))
     assert response.json()["items"][0]["missing_attachments"] == ["front.jpg", "roof.jpg"]
     assert Submission.objects.get().attachments_complete is False
 
 
 def test_a_survey_for_a_household_outside_the_area_is_rejected(phone, household_out):
-    response = push(phone, _survey(household_out))
+    response = push(phone, survey_item(household_out))
     assert response.json()["items"][0]["errors"][0]["code"] == "target_not_found"
     assert Submission.objects.count() == 0
 
 
 def test_a_corrected_survey_after_a_return_is_a_new_submission(phone, personas, household_in):
-    first = _survey(household_in)
+    first = survey_item(household_in)
     push(phone, first)
     officer = client_for(personas[Role.COMMUNE_OFFICER])
     officer.post(
@@ -113,7 +90,7 @@ def test_a_corrected_survey_after_a_return_is_a_new_submission(phone, personas, 
     )
     answers = survey_answers()
     answers["living_area"] = "28"
-    second = _survey(household_in, answers, client_uuid=uuid.uuid4())
+    second = survey_item(household_in, answers, client_uuid=uuid.uuid4())
     assert push(phone, second).json()["items"][0]["outcome"] == "accepted"
     assert Submission.objects.count() == 2
     assert Assessment.objects.filter(
@@ -123,7 +100,7 @@ def test_a_corrected_survey_after_a_return_is_a_new_submission(phone, personas, 
 
 def test_staff_see_which_photos_are_still_missing(phone, personas, household_in):
     attachments = [{"name": "front.jpg", "sha256": "a" * 64, "size": 1000}]
-    push(phone, _survey(household_in, attachments=attachments))
+    push(phone, survey_item(household_in, attachments=attachments))
     officer = client_for(personas[Role.COMMUNE_OFFICER])
     listed = officer.get(f"/api/v1/households/{household_in.pk}/submissions/").json()
     assert [(s["attachments_complete"], s["missing_attachments"]) for s in listed] == [
