@@ -151,18 +151,17 @@ class DjangoSyncStore:
     def _read_ahead(self, items: Sequence[PushItem]) -> _Batch:
         """Fetch the batch's known receipts and lock its surveyed households: two queries."""
         receipts = Receipt.objects.in_bulk([item.client_uuid for item in items])
-        wanted = {i.household_id for i in items if i.kind == ItemKind.SUBMISSION}
-        wanted.discard(None)
+        wanted = {
+            i.household_id
+            for i in items
+            if i.kind == ItemKind.SUBMISSION and i.household_id is not None
+        }
         households = (
             self._households().select_for_update(of=("self",)).filter(pk__in=wanted).order_by("pk")
             if wanted
             else []
         )
-        return _Batch(
-            receipts=receipts,
-            households={h.pk: h for h in households},
-            looked_up={w for w in wanted if w is not None},
-        )
+        return _Batch(receipts=receipts, households={h.pk: h for h in households}, looked_up=wanted)
 
     def atomic(self) -> AbstractContextManager[None]:
         return self._item_alone() if self._batch is None else self._item_in_batch(self._batch)
@@ -208,6 +207,10 @@ class DjangoSyncStore:
         A new submission's receipt is written already `accepted`: the engine settles a
         new submission either as accepted or by rolling the item back (rejected leaves
         no receipt), so the outcome is known and `settle` need not rewrite the row.
+
+        Inside a batch, a new survey's receipt is held back and a byte-identical resend
+        is answered from the read-ahead, with no round trip; the receipt's primary key
+        still decides every race, when the held-back rows are inserted.
         """
         if self._batch is not None:
             known = self._batch.receipts.get(item.client_uuid) or self._pending.receipt(
