@@ -200,7 +200,7 @@ def _store(run: _Run, level: _Level, key: str, value: Scalar) -> None:
 
 def _resolve(node: Question, level: _Level, run: _Run, inherited: bool) -> None:
     path = level.prefix + node.id
-    relevant = inherited and _is_relevant(node, _env(run, level), path, run)
+    relevant = inherited and (node.relevant is None or _is_relevant(node, level, path, run))
     run.relevant[path] = relevant
     if node.type == "group":
         for child in node.children:
@@ -213,12 +213,12 @@ def _resolve(node: Question, level: _Level, run: _Run, inherited: bool) -> None:
         _store(run, level, node.id, _decoded(node, level, run) if relevant else None)
 
 
-def _is_relevant(node: Question, env: Env, path: str, run: _Run) -> bool:
+def _is_relevant(node: Question, level: _Level, path: str, run: _Run) -> bool:
     """A null or false condition means not relevant; an evaluation fault is reported."""
     if node.relevant is None:
         return True
     try:
-        return evaluate_condition(node.relevant.node, env) is True
+        return evaluate_condition(node.relevant.node, _env(run, level)) is True
     except ExpressionError as fault:
         run.deferred[path] = _expression_error(path, "relevant", fault)
         return False

@@ -95,6 +95,7 @@ def _profile(token: str, args: argparse.Namespace) -> None:
         f"(under cProfile): {submissions / elapsed:.0f}/s, "
         f"{1000 * cpu / submissions:.1f} ms CPU per submission"
     )
+    profiler.dump_stats(os.environ.get("PROFILE_OUT", "/tmp/push.prof"))
     stats = pstats.Stats(profiler)
     stats.sort_stats("cumulative").print_stats(FOCUS)
     stats.sort_stats("cumulative").print_stats(args.top)

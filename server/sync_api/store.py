@@ -484,9 +484,13 @@ class DjangoSyncStore:
         """Look a published version up once per request (published versions never change)."""
         key = (form_id, version)
         if key not in self._versions:
-            self._versions[key] = FormVersion.objects.filter(
-                form_id=form_id, version=version
-            ).first()
+            # The definition is parsed once per process (form_definition), so its JSON
+            # is only read on that process's first survey of the version.
+            self._versions[key] = (
+                FormVersion.objects.filter(form_id=form_id, version=version)
+                .defer("definition")
+                .first()
+            )
         return self._versions[key]
 
     # --- pull ------------------------------------------------------------------------
