@@ -28,6 +28,7 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=25, help="push requests to profile")
     parser.add_argument("--households", type=int, default=5000)
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--dump", help="also write the raw cProfile stats to this file")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="chungtay-profile-") as tmp:
         db = database(args.vendor, f"bench_profile_{os.getpid()}", Path(tmp))
@@ -95,7 +96,8 @@ def _profile(token: str, args: argparse.Namespace) -> None:
         f"(under cProfile): {submissions / elapsed:.0f}/s, "
         f"{1000 * cpu / submissions:.1f} ms CPU per submission"
     )
-    profiler.dump_stats(os.environ.get("PROFILE_OUT", "/tmp/push.prof"))
+    if args.dump:
+        profiler.dump_stats(args.dump)
     stats = pstats.Stats(profiler)
     stats.sort_stats("cumulative").print_stats(FOCUS)
     stats.sort_stats("cumulative").print_stats(args.top)
