@@ -4,7 +4,7 @@ from uuid import UUID
 
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -34,6 +34,7 @@ class DeviceTokenCreateApi(APIView):
     authentication_classes: list[type] = []
     throttle_classes = [SignInThrottle]
 
+    @extend_schema_serializer(component_name="DeviceTokenCreateInput")
     class InputSerializer(serializers.Serializer):
         username = serializers.CharField(max_length=150)
         password = serializers.CharField(max_length=200, trim_whitespace=False)

@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "server.accounts"
     label = "accounts"
     verbose_name = _("Accounts and devices")
+
+    def ready(self) -> None:
+        from server.accounts import schema  # noqa: F401 - registers the OpenAPI auth scheme

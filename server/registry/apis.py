@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
@@ -207,6 +207,7 @@ def _require_unit_manager(user: object) -> None:
 
 
 class VillageCreateApi(APIView):
+    @extend_schema_serializer(component_name="VillageCreateInput")
     class InputSerializer(serializers.Serializer):
         code = serializers.RegexField(r"^[A-Za-z0-9-]{1,20}$")
         name = serializers.CharField(max_length=200)
@@ -242,6 +243,7 @@ def _row_error_field(error: RowError) -> FieldError:
 class VillageImportApi(APIView):
     parser_classes = [MultiPartParser]
 
+    @extend_schema_serializer(component_name="VillageImportInput")
     class InputSerializer(serializers.Serializer):
         file = serializers.FileField()
         dry_run = serializers.BooleanField(required=False, default=False)

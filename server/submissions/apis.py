@@ -5,7 +5,7 @@ from uuid import UUID
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -100,6 +100,7 @@ class HouseholdSubmissionListApi(APIView):
 class SubmissionReturnApi(APIView):
     """Return a submission to the volunteer with a comment; the phone sees it on its next pull."""
 
+    @extend_schema_serializer(component_name="SubmissionReturnInput")
     class InputSerializer(serializers.Serializer):
         comment = serializers.CharField(max_length=2000)
 

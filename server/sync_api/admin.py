@@ -16,9 +16,11 @@ class ConflictCopyAdmin(ReadOnlyAdmin):
         "household",
         "server_revision",
         "created_at",
+        "resolution",
+        "resolved_by",
         "resolved_at",
     ]
-    list_filter = ["kind", "reason"]
+    list_filter = ["kind", "reason", "resolution"]
     list_select_related = ["household"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ConflictCopy]:

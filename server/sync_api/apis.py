@@ -1,4 +1,7 @@
-"""Sync endpoints: authenticate, hand the raw request to sync.engine, encode its answer."""
+"""Sync endpoints: authenticate, hand the raw request to sync.engine, encode its answer.
+
+Also the reviewers' endpoints for the conflicts sync keeps: list, one with the server's
+current values, settle."""
 
 import json
 from typing import Any
@@ -7,10 +10,18 @@ from uuid import UUID
 from django.http import HttpResponse
 from django.utils.decorators import method_decorator
 from django.views.decorators.gzip import gzip_page
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from rest_framework import serializers
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from server.accounts import policy
+from server.api.errors import PermissionRefused
+from server.api.pagination import StandardPagination
+from server.registry.services import mask_citizen_id
+from server.sync_api import selectors, services
+from server.sync_api.models import ConflictCopy, Resolution
 from server.sync_api.store import DjangoSyncStore
 from server.sync_api.uploads import DjangoUploadStore
 from sync import codec, engine, rules, uploads
@@ -113,3 +124,132 @@ class SyncAttachmentApi(APIView):
         except SyncError as error:
             return _refused(error)
         return self._reply(reply)
+
+
+# --- kept conflicts ----------------------------------------------------------------
+
+_CITIZEN_ID = "citizen_id"
+
+
+def _require_reviewer(user: object) -> None:
+    if not policy.can_review(user):
+        raise PermissionRefused
+
+
+def _masked(values: dict[str, Any], request: Request) -> dict[str, Any]:
+    """Citizen IDs, incoming or current, are shown whole only to roles that may read them."""
+    if _CITIZEN_ID in values and not policy.can_read_citizen_id(request.user):
+        return {**values, _CITIZEN_ID: mask_citizen_id(values[_CITIZEN_ID])}
+    return values
+
+
+class ConflictOutputSerializer(serializers.ModelSerializer):
+    household = serializers.UUIDField(source="household_id")
+    household_code = serializers.CharField(source="household.code")
+    head_name = serializers.CharField(source="household.head_name")
+    device = serializers.CharField(source="device.name", allow_null=True, default=None)
+    resolved_by = serializers.CharField(
+        source="resolved_by.username", allow_null=True, default=None
+    )
+    payload = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ConflictCopy
+        fields = [
+            "id",
+            "household",
+            "household_code",
+            "head_name",
+            "kind",
+            "reason",
+            "client_uuid",
+            "target_id",
+            "server_revision",
+            "payload",
+            "device",
+            "created_at",
+            "resolution",
+            "resolution_note",
+            "resolved_by",
+            "resolved_at",
+        ]
+
+    def get_payload(self, conflict: ConflictCopy) -> dict[str, Any]:
+        return _masked(dict(conflict.payload), self.context["request"])
+
+
+class ConflictDetailOutputSerializer(ConflictOutputSerializer):
+    current = serializers.SerializerMethodField()
+
+    class Meta(ConflictOutputSerializer.Meta):
+        fields = [*ConflictOutputSerializer.Meta.fields, "current"]
+
+    def get_current(self, conflict: ConflictCopy) -> dict[str, Any] | None:
+        """The record as it is now: its revision and its values of the payload's fields."""
+        record = selectors.conflict_record(conflict)
+        if record is None:
+            return None
+        values = {k: getattr(record, k) for k in conflict.payload if hasattr(record, k)}
+        return {
+            "entity": record._meta.model_name,
+            "id": record.pk,
+            "revision": record.revision,
+            "values": _masked(values, self.context["request"]),
+        }
+
+
+class ConflictFilterSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["open", "resolved", "all"], default="open")
+    household = serializers.UUIDField(required=False)
+
+
+class ConflictListApi(APIView):
+    @extend_schema(
+        parameters=[ConflictFilterSerializer], responses=ConflictOutputSerializer(many=True)
+    )
+    def get(self, request: Request) -> Response:
+        _require_reviewer(request.user)
+        filters = ConflictFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        qs = selectors.conflict_list(
+            user=request.user,
+            status=filters.validated_data["status"],
+            household_id=filters.validated_data.get("household"),
+        )
+        paginator = StandardPagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        data = ConflictOutputSerializer(page, many=True, context={"request": request}).data
+        return paginator.get_paginated_response(data)
+
+
+def _detail(request: Request, conflict_id: int) -> dict[str, Any]:
+    conflict = selectors.conflict_get(user=request.user, conflict_id=conflict_id)
+    return ConflictDetailOutputSerializer(conflict, context={"request": request}).data
+
+
+class ConflictDetailApi(APIView):
+    @extend_schema(responses=ConflictDetailOutputSerializer)
+    def get(self, request: Request, conflict_id: int) -> Response:
+        selectors.conflict_get(user=request.user, conflict_id=conflict_id)  # 404 before 403
+        _require_reviewer(request.user)
+        return Response(_detail(request, conflict_id))
+
+
+class ConflictResolveApi(APIView):
+    """Apply the incoming version on the revision the reviewer saw, or keep the server's."""
+
+    @extend_schema_serializer(component_name="ConflictResolveInput")
+    class InputSerializer(serializers.Serializer):
+        resolution = serializers.ChoiceField(choices=Resolution.choices)
+        note = serializers.CharField(max_length=2000)
+        revision = serializers.IntegerField(min_value=1, required=False)
+
+    @extend_schema(request=InputSerializer, responses=ConflictDetailOutputSerializer)
+    def post(self, request: Request, conflict_id: int) -> Response:
+        selectors.conflict_get(user=request.user, conflict_id=conflict_id)  # 404 before 400
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.conflict_resolve(
+            actor=request.user, conflict_id=conflict_id, **serializer.validated_data
+        )
+        return Response(_detail(request, conflict_id))

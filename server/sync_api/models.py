@@ -32,8 +32,18 @@ class Receipt(models.Model):
         return f"{self.kind} {self.client_uuid} {self.outcome}"
 
 
+class Resolution(models.TextChoices):
+    APPLIED = "applied", _("Incoming version applied")
+    DISMISSED = "dismissed", _("Server version kept")
+
+
 class ConflictCopy(models.Model):
-    """An incoming version that could not be applied, kept beside the server's."""
+    """An incoming version that could not be applied, kept beside the server's.
+
+    A reviewer settles it once: apply the incoming values on the current revision, or
+    keep the server's. Who, when and why are kept on the row; an applied edit also
+    goes into the household's history.
+    """
 
     client_uuid = models.UUIDField()
     payload_sha256 = models.CharField(max_length=64)
@@ -53,6 +63,11 @@ class ConflictCopy(models.Model):
         "accounts.Device", on_delete=models.SET_NULL, null=True, related_name="+"
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.CharField(max_length=16, choices=Resolution.choices, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolution_note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -62,7 +77,13 @@ class ConflictCopy(models.Model):
             models.UniqueConstraint(
                 fields=["client_uuid", "payload_sha256"], name="conflict_copy_once"
             ),
+            models.CheckConstraint(
+                condition=models.Q(resolved_at__isnull=True, resolution="")
+                | models.Q(resolved_at__isnull=False, resolution__in=["applied", "dismissed"]),
+                name="conflict_resolved_with_a_resolution",
+            ),
         ]
+        indexes = [models.Index(fields=["household", "resolved_at"], name="conflict_household")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.client_uuid} ({self.reason})"

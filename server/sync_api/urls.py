@@ -10,4 +10,15 @@ urlpatterns = [
         apis.SyncAttachmentApi.as_view(),
         name="sync-attachment",
     ),
+    path("conflicts/", apis.ConflictListApi.as_view(), name="conflict-list"),
+    path(
+        "conflicts/<int:conflict_id>/",
+        apis.ConflictDetailApi.as_view(),
+        name="conflict-detail",
+    ),
+    path(
+        "conflicts/<int:conflict_id>/resolve/",
+        apis.ConflictResolveApi.as_view(),
+        name="conflict-resolve",
+    ),
 ]

@@ -23,6 +23,15 @@ def test_api_docs_and_schema_answer_and_load_no_cdn(client):
     assert b"/api/v1/households/" in schema.content
 
 
+def test_the_openapi_document_validates_without_a_warning(tmp_path):
+    """Unresolved authenticators or clashing component names would make clients wrong."""
+    out = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
+    schema = out.read_text(encoding="utf-8")
+    assert "deviceToken:" in schema
+    assert "/api/v1/conflicts/{conflict_id}/resolve/:" in schema
+
+
 @pytest.mark.django_db
 def test_the_admin_speaks_vietnamese(admin_client):
     page = admin_client.get("/admin/").content.decode()
