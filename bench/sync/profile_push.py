@@ -1,6 +1,7 @@
 """Profile the push view in one process (cProfile), without HTTP or concurrency noise.
 
     .venv/bin/python -m bench.sync.profile_push --vendor postgresql --batches 20 --count 25
+    .venv/bin/python -m bench.sync.profile_push --pull     # a commune's whole first pull
 
 Builds a throwaway database with the benchmark area, then posts `--count` push bodies
 through Django's test client under cProfile and prints the top functions by cumulative
@@ -29,6 +30,7 @@ def main() -> int:
     parser.add_argument("--households", type=int, default=5000)
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--dump", help="also write the raw cProfile stats to this file")
+    parser.add_argument("--pull", action="store_true", help="profile a first pull instead")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="chungtay-profile-") as tmp:
         db = database(args.vendor, f"bench_profile_{os.getpid()}", Path(tmp))
@@ -39,7 +41,7 @@ def main() -> int:
             os.environ.update(db.env())
             if db.url is None:
                 os.environ.pop("DATABASE_URL", None)
-            _profile(token, args)
+            (_profile_pull if args.pull else _profile)(token, args)
         finally:
             from django.db import connections
 
@@ -102,6 +104,46 @@ def _profile(token: str, args: argparse.Namespace) -> None:
     stats.sort_stats("cumulative").print_stats(FOCUS)
     stats.sort_stats("cumulative").print_stats(args.top)
     stats.sort_stats("tottime").print_stats(args.top)
+
+
+def _profile_pull(token: str, args: argparse.Namespace) -> None:
+    """Every page of a first pull at limit 500, as the phone asks for it."""
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    client = Client(
+        HTTP_AUTHORIZATION=f"Token {token}", HTTP_X_CHUNGTAY_PROTOCOL="1", SERVER_NAME="127.0.0.1"
+    )
+    from django.db import connection
+
+    captured: list[tuple[str, float]] = []
+
+    def record(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        began = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            captured.append((sql, time.perf_counter() - began))
+
+    profiler = cProfile.Profile()
+    began, pages, changes, cursor = time.perf_counter(), 0, 0, ""
+    profiler.enable()
+    with connection.execute_wrapper(record):
+        while True:
+            body = client.get("/api/v1/sync/pull", {"cursor": cursor, "limit": 500}).json()
+            pages, changes = pages + 1, changes + len(body["changes"])
+            cursor = body["next_cursor"]
+            if not body["has_more"]:
+                break
+    profiler.disable()
+    for line in _shapes(captured):
+        print("  ", line)
+    print(f"{changes} changes in {pages} pages: {time.perf_counter() - began:.2f}s (cProfile)")
+    if args.dump:
+        profiler.dump_stats(args.dump)
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.top)
 
 
 FOCUS = (

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Q
 
@@ -15,7 +15,63 @@ from server.submissions.models import Assessment, Submission
 from server.surveys.models import FormVersion
 from sync.messages import Change, ChangeKind
 
-_SCAN = 1000
+_MIN_SCAN = 100
+
+
+class _Entry(NamedTuple):
+    """A feed row as the pull needs it: no model instance, no timestamp to parse."""
+
+    seq: int
+    kind: str
+    record_id: str
+    of_kind: str
+    reason: str
+
+
+_HOUSEHOLD_FIELDS = (
+    "id",
+    "code",
+    "head_name",
+    "address",
+    "status",
+    "status_year",
+    "is_ethnic_minority",
+    "has_meritorious_member",
+    "receives_social_assistance",
+    "no_labour_capacity",
+    "latitude",
+    "longitude",
+    "flagged_for_review",
+    "revision",
+    "village__code",
+    "village__name",
+    "commune__code",
+    "commune__area_type",
+)
+_MEMBER_FIELDS = (
+    "id",
+    "household_id",
+    "full_name",
+    "sex",
+    "birth_date",
+    "birth_year",
+    "relation",
+    "ethnicity",
+    "citizen_id",
+    "revision",
+)
+_ASSESSMENT_FIELDS = (
+    "household_id",
+    "submission_id",
+    "review_year",
+    "ruleset_id",
+    "household_class",
+    "deprivation_count",
+    "income_per_person",
+    "result",
+    "confidence",
+)
+"""Only the columns the phone's copy is built from: a first pull reads a whole commune."""
 
 
 def changes_since(*, user: Any, seq: int, limit: int) -> list[Change]:
@@ -34,14 +90,23 @@ def _visible(user: Any) -> Q:
     return scope_q(user, "scope_path") | Q(scope_path="")
 
 
-def _distinct_entries(*, user: Any, seq: int, limit: int) -> list[FeedEntry]:
-    chosen: list[FeedEntry] = []
+def _distinct_entries(*, user: Any, seq: int, limit: int) -> list[_Entry]:
+    """Scan the feed from `seq`, keeping each record's first entry, until `limit` are kept.
+
+    A scan reads `limit` rows: on a first pull records rarely repeat, so one scan
+    usually fills the page and no row is read twice.
+    """
+    chosen: list[_Entry] = []
     seen: set[tuple[str, str]] = set()
-    cursor = seq
+    cursor, scan = seq, max(limit, _MIN_SCAN)
+    fields = _Entry._fields
     while len(chosen) < limit:
-        batch = list(
-            FeedEntry.objects.filter(_visible(user), seq__gt=cursor).order_by("seq")[:_SCAN]
+        rows = (
+            FeedEntry.objects.filter(_visible(user), seq__gt=cursor)
+            .order_by("seq")
+            .values_list(*fields)[:scan]
         )
+        batch = [_Entry(*row) for row in rows]
         for entry in batch:
             key = (entry.of_kind or entry.kind, entry.record_id)
             if key not in seen:
@@ -49,39 +114,56 @@ def _distinct_entries(*, user: Any, seq: int, limit: int) -> list[FeedEntry]:
                 chosen.append(entry)
                 if len(chosen) == limit:
                     break
-        if len(batch) < _SCAN:
+        if len(batch) < scan:
             break
         cursor = batch[-1].seq
     return chosen
 
 
-def _ids(entries: Iterable[FeedEntry], kind: str) -> list[str]:
+def _ids(entries: Iterable[_Entry], kind: str) -> list[str]:
     return [e.record_id for e in entries if e.kind == kind]
 
 
-def _load_states(user: Any, entries: Sequence[FeedEntry]) -> dict[tuple[str, str], dict[str, Any]]:
-    states: dict[tuple[str, str], dict[str, Any]] = {}
-    households = Household.objects.visible_to(user).select_related("village", "commune")
-    for h in households.filter(pk__in=_ids(entries, FeedKind.HOUSEHOLD)):
-        states[(FeedKind.HOUSEHOLD, str(h.pk))] = household_data(h)
-    members = (
-        Member.objects.visible_to(user).current().filter(pk__in=_ids(entries, FeedKind.MEMBER))
+def _load_states(user: Any, entries: Sequence[_Entry]) -> dict[tuple[str, str], dict[str, Any]]:
+    """Current state of each record in the page, for records in the user's area only.
+
+    Members, assessments and reviews are read by primary key, then kept only if their
+    household passes the one scoping rule (Household.visible_to), checked in one
+    query for the whole page: cheaper than joining every table to the unit tree.
+    """
+    members = list(
+        Member.objects.current().only(*_MEMBER_FIELDS).filter(pk__in=_ids(entries, FeedKind.MEMBER))
     )
+    latest = list(
+        Assessment.objects.only(*_ASSESSMENT_FIELDS).filter(
+            is_latest=True, household_id__in=_ids(entries, FeedKind.ASSESSMENT)
+        )
+    )
+    reviewed = list(Submission.objects.filter(pk__in=_ids(entries, FeedKind.REVIEW)))
+    wanted = {*_ids(entries, FeedKind.HOUSEHOLD)}
+    wanted |= {str(r.household_id) for r in [*members, *latest, *reviewed] if r.household_id}
+    visible = {
+        str(h.pk): h
+        for h in Household.objects.visible_to(user)
+        .select_related("village", "commune")
+        .only(*_HOUSEHOLD_FIELDS)
+        .filter(pk__in=wanted)
+    }
+    states: dict[tuple[str, str], dict[str, Any]] = {
+        (FeedKind.HOUSEHOLD, key): household_data(visible[key])
+        for key in _ids(entries, FeedKind.HOUSEHOLD)
+        if key in visible
+    }
     full_ids = policy.can_read_citizen_id(user)
     for m in members:
-        states[(FeedKind.MEMBER, str(m.pk))] = member_data(m, full_ids=full_ids)
-    latest = Assessment.objects.filter(
-        household__in=households,
-        is_latest=True,
-        household_id__in=_ids(entries, FeedKind.ASSESSMENT),
-    )
+        if str(m.household_id) in visible:
+            states[(FeedKind.MEMBER, str(m.pk))] = member_data(m, full_ids=full_ids)
     for a in latest:
-        states[(FeedKind.ASSESSMENT, str(a.household_id))] = assessment_data(a)
-    reviewed = Submission.objects.filter(
-        household__in=households, pk__in=_ids(entries, FeedKind.REVIEW)
-    )
-    for s in reviewed:
-        states[(FeedKind.REVIEW, str(s.pk))] = review_data(s)
+        if str(a.household_id) in visible:
+            states[(FeedKind.ASSESSMENT, str(a.household_id))] = assessment_data(a)
+    for r in reviewed:
+        if str(r.household_id) in visible:
+            states[(FeedKind.REVIEW, str(r.pk))] = review_data(r)
     for f in FormVersion.objects.defer("definition").filter(pk__in=_ids(entries, FeedKind.FORM)):
         states[(FeedKind.FORM, str(f.pk))] = {
             "id": f.form_id,
@@ -91,7 +173,7 @@ def _load_states(user: Any, entries: Sequence[FeedEntry]) -> dict[tuple[str, str
     return states
 
 
-def _change(entry: FeedEntry, states: dict[tuple[str, str], dict[str, Any]]) -> Change:
+def _change(entry: _Entry, states: dict[tuple[str, str], dict[str, Any]]) -> Change:
     if entry.kind == FeedKind.TOMBSTONE:
         return Change(
             seq=entry.seq,

@@ -3,6 +3,7 @@
 import pytest
 
 from server.accounts.models import Role
+from server.feed.models import FeedEntry
 from server.registry.services import household_create, household_update
 from server.submissions.models import ReviewStatus, Submission
 from server.surveys.models import FormVersion
@@ -35,6 +36,24 @@ def test_the_first_pull_brings_the_area_and_nothing_outside_it(phone, household_
     household = next(c for c in changes if c["kind"] == "household")
     assert household["data"]["revision"] == 1
     assert household["data"]["village"] == "90001001"
+
+
+def test_a_feed_entry_in_the_area_never_leaks_a_record_whose_household_is_outside(
+    phone, household_in, household_out
+):
+    """Entries carry the scope they were written in; the record's household is checked
+    again at read time, so a stale entry answers a tombstone, never the data."""
+    member = household_out.members.get()
+    inside = household_in.village.path
+    _all_before, cursor, _pages = _all(phone)
+    for kind, record in [("member", member.pk), ("household", household_out.pk)]:
+        FeedEntry.objects.create(kind=kind, record_id=str(record), scope_path=inside)
+    changes, _cursor, _pages = _all(phone, cursor)
+    assert [(c["kind"], c["id"], c["data"]) for c in changes] == [
+        ("tombstone", str(member.pk), {"of": "member", "reason": "deleted"}),
+        ("tombstone", str(household_out.pk), {"of": "household", "reason": "deleted"}),
+    ]
+    assert "Trần Văn Bình" not in str(changes)
 
 
 def test_a_pull_with_nothing_new_is_empty_and_keeps_the_cursor(phone, household_in):
