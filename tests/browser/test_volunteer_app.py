@@ -18,7 +18,9 @@ from rest_framework.test import APIClient
 from server.accounts.services import device_register
 from server.evidence.models import Attachment
 from server.registry.models import Household
+from server.registry.services import household_update
 from server.submissions.models import Assessment, ReviewStatus, Submission
+from server.sync_api.models import ConflictCopy
 from tests.browser import driver
 from tests.browser.camera import DATETIME_ORIGINAL, EXIF_IFD, GPS_IFD
 from tests.browser.conftest import Area
@@ -230,4 +232,71 @@ def test_a_household_added_offline_is_created_then_surveyed(
     assert created.village_id == area.village.pk
     assert Submission.objects.get().household_id == created.pk
     driver.open_household(page, "Vàng Thị Sính")
+    assert not page.errors
+
+
+def correct_address(page: Any, name: str, address: str) -> None:
+    driver.open_household(page, name)
+    page.click("#edit-household")
+    page.fill("#address", address)
+    page.click("form button[type=submit]")
+    page.wait_for_selector(f"p.sub:has-text('{address}')")
+
+
+def test_an_address_corrected_offline_reaches_the_server_once_with_its_history(
+    live_server: Any, page: Any, area: Area
+):
+    driver.sign_in(page, live_server.url)
+    page.context.set_offline(True)
+    correct_address(page, "Lò Văn Páo", "Bản Hai")
+    correct_address(page, "Lò Văn Páo", "Bản Ba, cạnh trường")
+    assert driver.outbox_states(page) == ["household_edit:waiting"]  # merged, not stacked
+    page.reload()  # offline: the correction is on the phone, not in memory
+    page.wait_for_selector("p.sub:has-text('Bản Ba, cạnh trường')")
+    page.click("a.brand")
+    expect(page.locator("#households")).to_contain_text("Bản Ba, cạnh trường")
+
+    page.context.set_offline(False)
+    driver.sync_now(page)
+    assert driver.outbox_states(page) == ["household_edit:sent"]
+    household = Household.objects.get(code="HD003")
+    assert (household.address, household.revision) == ("Bản Ba, cạnh trường", 2)
+    change = household.changes.latest("pk")
+    assert (change.source, change.actor, change.changes) == (
+        "sync",
+        area.volunteer,
+        {"address": ["Thôn Nà Pò", "Bản Ba, cạnh trường"]},
+    )
+    correct_address(page, "Lò Văn Páo", "Bản Bốn")  # based on revision 2, no conflict
+    driver.sync_now(page)
+    household.refresh_from_db()
+    assert (household.address, household.revision) == ("Bản Bốn", 3)
+    assert not page.errors
+
+
+def test_a_correction_that_crossed_an_officers_edit_is_kept_as_a_conflict(
+    live_server: Any, page: Any, area: Area
+):
+    driver.sign_in(page, live_server.url)
+    page.context.set_offline(True)
+    correct_address(page, "Hoàng Thị Đào", "Bản Hai")
+    household = area.households[1]
+    household_update(
+        actor=area.reviewer, household=household, base_revision=1, data={"address": "Bản Năm"}
+    )
+
+    page.context.set_offline(False)
+    driver.sync_now(page)
+    assert driver.outbox_states(page) == ["household_edit:conflict"]
+    household.refresh_from_db()
+    assert (household.address, household.revision, household.flagged_for_review) == (
+        "Bản Năm",
+        2,
+        True,
+    )
+    assert ConflictCopy.objects.get().payload == {"address": "Bản Hai"}
+    driver.open_household(page, "Hoàng Thị Đào")
+    expect(page.locator("#edits")).to_contain_text("Người khác đã sửa hộ này trước")
+    expect(page.locator("p.sub")).to_contain_text("Bản Năm")  # the server's version shows
+    page.screenshot(path="docs/screenshots/conflict.png")
     assert not page.errors

@@ -3,6 +3,7 @@
 import * as db from "./db.mjs";
 import { matches } from "./fold.mjs";
 import { payloadSha256 } from "./canonical.mjs";
+import { changedFields, editableFields, planEdit } from "./edits.mjs";
 import { unsent } from "./outbox.mjs";
 import * as sync from "./sync.mjs";
 import { surveyScreen } from "./survey.mjs";
@@ -57,6 +58,7 @@ async function route() {
   if (screen === "hh") return householdScreen(decodeURIComponent(arg));
   if (screen === "survey") return surveyScreen(app(), decodeURIComponent(arg), (item) => go(`#/hh/${item.household_id}`));
   if (screen === "new") return newHouseholdScreen();
+  if (screen === "edit") return editHouseholdScreen(decodeURIComponent(arg));
   if (screen === "sync") return syncScreen();
   return listScreen();
 }
@@ -285,16 +287,20 @@ function householdCard(row) {
 async function householdScreen(id) {
   const hh = await db.get("households", id);
   if (!hh) return mount(app(), h("p.empty", {}, gettext("This household is not on this phone.")));
-  const [items, assessment, forms] = [
-    (await db.all("items")).filter((it) => it.household_id === id && it.kind === "submission"),
+  const [all, assessment, forms] = [
+    await db.all("items"),
     await db.get("assessments", id),
     (await db.get("kv", "formIndex")) || [],
   ];
+  const items = all.filter((it) => it.household_id === id && it.kind === "submission");
+  const edits = all.filter((it) => it.kind === "household_edit" && it.target_id === id && it.state !== "sent");
   items.sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1));
   mount(app(), 
     h("h1.title", {}, hh.head_name),
     h("p.sub", {}, [hh.code, hh.address].filter(Boolean).join(" · ")),
     hh.local ? h("p.note", {}, gettext("Added on this phone; awaiting sync.")) : null,
+    edits.length ? h("ul.items", { id: "edits" }, edits.map(editRow)) : null,
+    h("a.btn.small", { href: `#/edit/${encodeURIComponent(id)}`, id: "edit-household" }, gettext("Correct household details")),
     assessmentView(assessment, items[0]),
     h("h2", {}, gettext("Surveys")),
     items.length ? h("ul.items", {}, items.map(itemRow)) : h("p.empty", {}, gettext("Not surveyed yet.")),
@@ -313,6 +319,20 @@ function assessmentView(assessment, latest) {
     h("strong", {}, `${gettext("Classification")}: ${classOf(assessment)}`),
     assessment.decision ? h("p", {}, text(assessment.decision, "text")) : null,
     deprived.length ? h("ul.reasons", {}, deprived.map((i) => h("li", {}, h("b", {}, text(i, "name")), ": ", text(i, "reason")))) : null);
+}
+
+function editRow(item) {
+  return h("li.item", { dataset: { state: item.state } },
+    h("span", { class: `state s-${item.state}` }, STATE_LABELS()[item.state]),
+    " ", h("span.meta", {}, `${gettext("Household details")} · ${formatTime(item.updatedAt)}`),
+    item.state === "conflict" ? h("p.callout.warn", {}, conflictText(item)) : null,
+    item.state === "rejected" ? h("ul.reasons", {}, (item.errors || []).map((e) => h("li", {}, `${e.path}: ${e.message_vi || e.code}`))) : null);
+}
+
+function conflictText(item) {
+  return item.conflict_reason === "stale_base_revision"
+    ? gettext("Someone else changed this household first. Your version is kept for an officer to decide.")
+    : `${gettext("Conflict")}: ${item.conflict_reason || ""}`;
 }
 
 function itemRow(item) {
@@ -428,6 +448,55 @@ async function createHousehold(headName, address, village, places) {
   return id;
 }
 
+// ---- correct household details -------------------------------------------------------------------
+
+async function editHouseholdScreen(id) {
+  const hh = await db.get("households", id);
+  if (!hh) return mount(app(), h("p.empty", {}, gettext("This household is not on this phone.")));
+  const error = h("p.err", { role: "alert", id: "edit-err" });
+  const field = (key, label) => h("div.q", {}, h("label.lbl", { for: key }, label),
+    h("input", { id: key, name: key, value: hh[key] || "", autocomplete: "off" }));
+  const keys = editableFields(hh);
+  const labels = { head_name: gettext("Head of household"), address: gettext("Address") };
+  const form = h("form", {
+    onsubmit: async (e) => {
+      e.preventDefault();
+      const values = Object.fromEntries(keys.map((key) => [key, form[key].value]));
+      if (keys.includes("head_name") && !values.head_name.trim()) {
+        error.textContent = gettext("Enter the name of the head of household.");
+        return;
+      }
+      const changes = changedFields(hh, values);
+      if (!Object.keys(changes).length) return go(`#/hh/${encodeURIComponent(id)}`);
+      const saved = await saveEdit(hh, changes);
+      if (!saved) {
+        error.textContent = gettext("Sync first: an earlier change to this household is on its way to the server.");
+        return;
+      }
+      toast(gettext("Saved. Waiting to sync."), "good");
+      go(`#/hh/${encodeURIComponent(id)}`);
+    },
+  },
+    h("h1.title", {}, gettext("Correct household details")),
+    h("p.sub", {}, [hh.code, hh.head_name].filter(Boolean).join(" · ")),
+    keys.map((key) => field(key, labels[key])),
+    error,
+    h("button.btn.primary", { type: "submit" }, gettext("Save")));
+  mount(app(), form);
+}
+
+/** Store the correction in the outbox and show it at once; false if it must wait for a sync. */
+async function saveEdit(hh, changes) {
+  const plan = planEdit(hh, changes, await db.all("items"), { now: new Date().toISOString(), newId: uuid });
+  if (plan.error) return false;
+  const item = { ...plan.item, payload_sha256: await payloadSha256(plan.item.payload) };
+  await db.batch([
+    ["items", "put", item.id, item],
+    ["households", "put", hh.id, { ...hh, ...changes }],
+  ]);
+  return true;
+}
+
 // ---- sync screen ---------------------------------------------------------------------------------
 
 async function syncScreen() {
@@ -466,14 +535,15 @@ async function syncScreen() {
 }
 
 function outboxRow(item, names, titles) {
-  const what = item.kind === "household_create" ? gettext("New household") : titles.get(item.form.id) || item.form.id;
+  const what = item.kind === "household_create" ? gettext("New household")
+    : item.kind === "household_edit" ? gettext("Household details") : titles.get(item.form.id) || item.form.id;
   const who = names.get(item.household_id || item.client_uuid) || item.household_label || item.payload?.head_name || "";
   return h("li.item", { dataset: { state: item.state } },
     h("span", { class: `state s-${item.state}` }, STATE_LABELS()[item.state]),
     h("span.name", {}, ` ${who}`), h("span.meta", {}, ` · ${what} · ${formatTime(item.updatedAt)}`),
     item.state === "rejected" ? h("ul.reasons", {}, (item.errors || []).map((e) => h("li", {}, `${e.path}: ${e.message_vi || e.code}`))) : null,
     item.state === "returned" ? h("p.callout.warn", {}, `${gettext("Reviewer's comment")}: ${item.review?.comment || ""}`) : null,
-    item.state === "conflict" ? h("p.note", {}, `${gettext("Conflict")}: ${item.conflict_reason || ""}`) : null,
+    item.state === "conflict" ? h("p.note", {}, conflictText(item)) : null,
     item.kind === "submission" && ["draft", "returned", "rejected", "conflict"].includes(item.state)
       ? h("a.btn.small", { href: `#/survey/${item.id}` }, gettext("Open")) : null);
 }

@@ -1,5 +1,6 @@
 // Applying one pull page (sync/PROTOCOL.md §5) as a list of IndexedDB writes; pure, so the
 // writes and the cursor can be stored in one transaction and tested without a browser.
+import { withPendingEdits } from "./edits.mjs";
 import { transition, TransitionError } from "./outbox.mjs";
 
 /** Writes for one page: [store, "put" | "delete" | "clear", key, value]. */
@@ -15,7 +16,8 @@ export function changeOps(change, items) {
   const d = change.data || {};
   switch (change.kind) {
     case "household":
-      return [["households", "put", change.id, { ...d, id: change.id }]];
+      // A correction still in the outbox stays visible until the server has it.
+      return [["households", "put", change.id, withPendingEdits({ ...d, id: change.id }, items)]];
     case "member":
       return [["members", "put", change.id, { ...d, id: change.id }]];
     case "assessment":

@@ -89,6 +89,7 @@ function wireItem(item) {
     if (item.household_id) out.household_id = item.household_id;
     out.attachments = item.attachments || [];
   }
+  if (item.kind === "household_edit") Object.assign(out, { target_id: item.target_id, base_revision: item.base_revision });
   return out;
 }
 
@@ -158,11 +159,18 @@ async function applyOutcome(item, result) {
       return;
     }
     await save(transition(item, outcome));
+    if (item.kind === "household_edit") await keepRevision(item.target_id, result.revision);
   } else if (outcome === "conflict") {
     await save(transition(item, "conflict", { conflict_reason: result.conflict_reason }));
   } else {
     await save(transition(item, "rejected", { errors: result.errors || [] }));
   }
+}
+
+/** An accepted correction's new revision, so the next one is based on it even before a pull. */
+async function keepRevision(householdId, revision) {
+  const household = await db.get("households", householdId);
+  if (household && Number.isInteger(revision)) await db.put("households", householdId, { ...household, revision });
 }
 
 // ---- attachments ------------------------------------------------------------------------
