@@ -37,12 +37,16 @@ def conflict_resolve(
 
     Applying goes through the registry's own edit services on that revision, so an edit
     made since the reviewer looked is a 409, never an overwrite. The row lock makes a
-    repeated or concurrent resolve see the first one and refuse, changing nothing.
+    concurrent resolve wait for the first and then see it: the same reviewer's retry of
+    the same decision is answered as the first was; any other is refused. Neither
+    changes anything.
     """
     conflict = conflict_get(user=actor, conflict_id=conflict_id, for_update=True)
     if not can_review(actor):
         raise PermissionRefused
     if conflict.resolved_at is not None:
+        if _same_decision(conflict, actor=actor, resolution=resolution, note=note):
+            return conflict  # a retried request: answer as the first time, change nothing
         raise DomainValidationError(
             [FieldError("resolution", "already_resolved", _("This conflict is already settled."))]
         )
@@ -55,6 +59,14 @@ def conflict_resolve(
     conflict.save(update_fields=["resolution", "resolution_note", "resolved_by", "resolved_at"])
     _unflag_when_settled(conflict)
     return conflict
+
+
+def _same_decision(conflict: ConflictCopy, *, actor: Any, resolution: str, note: str) -> bool:
+    return (conflict.resolved_by_id, conflict.resolution, conflict.resolution_note) == (
+        actor.pk,
+        resolution,
+        note,
+    )
 
 
 def _apply(conflict: ConflictCopy, *, actor: Any, revision: int | None) -> None:

@@ -150,6 +150,17 @@ def test_applying_on_a_revision_that_moved_on_is_409_and_changes_nothing(
     assert _state(household_in, stale_edit) == before
 
 
+def test_a_retried_resolve_is_answered_as_the_first_and_changes_nothing(
+    officer, stale_edit, household_in
+):
+    first = _resolve(officer, stale_edit, resolution="applied", note="Đã xác minh", revision=2)
+    after_first = _state(household_in, stale_edit)
+    again = _resolve(officer, stale_edit, resolution="applied", note="Đã xác minh", revision=2)
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert again.json() == first.json()
+    assert _state(household_in, stale_edit) == after_first
+
+
 def test_a_conflict_is_settled_once(officer, stale_edit, household_in):
     _resolve(officer, stale_edit, resolution="dismissed", note="Giữ bản máy chủ")
     after_first = _state(household_in, stale_edit)
