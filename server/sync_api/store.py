@@ -99,9 +99,11 @@ class _Batch:
 
     `receipts` holds the rows found for the batch's UUIDs when it began; `households`
     the batch's surveyed households, locked in primary-key order so that two batches
-    never wait on each other's rows in opposite orders. `direct` is open while an item
-    that writes straight to the database (anything but a new survey) runs in its
-    savepoint.
+    never wait on each other's rows in opposite orders; `looked_up` the ids asked for, so
+    one not in `households` is known to be missing or outside the area without another
+    query. Both are dropped once an item writes directly, as it may change them.
+    `direct` is open while an item that writes straight to the database (anything but a
+    new survey) runs in its savepoint.
     """
 
     receipts: dict[UUID, Receipt]
