@@ -72,6 +72,29 @@ def test_two_surveys_of_one_household_in_one_batch_leave_the_later_one_latest(ph
     assert FeedEntry.objects.filter(kind="assessment", record_id=str(household_in.pk)).count() == 1
 
 
+def test_surveys_around_a_member_added_in_the_same_batch_all_land(phone, household_in):
+    """The member is written directly, between the surveys' held-back rows: the first
+    survey's rows go in before it, and the second survey reads the household afresh."""
+    mid = uuid.uuid4()
+    member = {
+        "full_name": "Hoàng Thị Mới",
+        "sex": "female",
+        "birth_year": 2020,
+        "relation": "grandchild",
+        "ethnicity": "tay",
+    }
+    first = survey_item(household_in)
+    add = item("member_create", member, client_uuid=mid, household_id=str(household_in.pk))
+    second = survey_item(household_in, survey_answers("near_poor_rural_2024_exactly_at_the_line"))
+    response = push(phone, first, add, second)
+    assert _outcomes(response) == [("accepted", None), ("accepted", 1), ("accepted", None)]
+    assert household_in.members.filter(pk=mid).exists()
+    assert Submission.objects.count() == 2
+    latest = Assessment.objects.get(is_latest=True)
+    assert str(latest.submission_id) == second["client_uuid"]
+    assert Receipt.objects.count() == 3
+
+
 def test_a_survey_stored_by_another_request_during_the_batch_is_a_duplicate(
     phone, household_in, monkeypatch
 ):
