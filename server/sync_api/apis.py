@@ -189,7 +189,10 @@ class ConflictDetailOutputSerializer(ConflictOutputSerializer):
         record = selectors.conflict_record(conflict)
         if record is None:
             return None
-        values = {k: getattr(record, k) for k in conflict.payload if hasattr(record, k)}
+        # Only editable fields: the kept payload is the phone's, unvalidated.
+        values = {
+            k: getattr(record, k) for k in services.editable_fields(record) if k in conflict.payload
+        }
         return {
             "entity": record._meta.model_name,
             "id": record.pk,

@@ -102,16 +102,23 @@ def _incoming_values(payload: Mapping[str, Any], record: Household | Member) -> 
     A kept create also carries fields an edit cannot change (village, roster, id); those
     are left out. Invalid values are reported under `payload.<field>`.
     """
-    serializer_class = (
-        HouseholdUpdateSerializer if isinstance(record, Household) else MemberUpdateSerializer
-    )
-    editable = set(serializer_class().fields) - {"revision"}
+    serializer_class = _edit_serializer(record)
+    editable = editable_fields(record)
     serializer = serializer_class(
         data={k: v for k, v in payload.items() if k in editable}, partial=True
     )
     if not serializer.is_valid():
         raise serializers.ValidationError({"payload": serializer.errors})
     return dict(serializer.validated_data)
+
+
+def _edit_serializer(record: Household | Member) -> type[serializers.Serializer]:
+    return HouseholdUpdateSerializer if isinstance(record, Household) else MemberUpdateSerializer
+
+
+def editable_fields(record: Household | Member) -> list[str]:
+    """The fields an edit of `record` may carry, in the edit serializer's order."""
+    return [name for name in _edit_serializer(record)().fields if name != "revision"]
 
 
 def _unflag_when_settled(conflict: ConflictCopy) -> None:

@@ -305,6 +305,22 @@ def test_a_conflict_outside_the_area_answers_404_like_a_missing_one(
     assert _state(household_out, conflict_out) == before
 
 
+def test_a_kept_payload_shows_current_values_only_for_editable_fields(officer, household_in):
+    conflict = ConflictCopy.objects.create(
+        client_uuid=uuid.uuid4(),
+        payload_sha256="3" * 64,
+        kind="household_edit",
+        reason="stale_base_revision",
+        target_id=household_in.pk,
+        household=household_in,
+        payload={"address": "Bản Hai", "_state": 1, "save": 2, "search_text": "x"},
+        server_revision=1,
+    )
+    response = officer.get(f"{CONFLICTS}{conflict.pk}/")
+    assert response.status_code == 200
+    assert response.json()["current"]["values"] == {"address": "Thôn Nà Pò"}
+
+
 def test_citizen_ids_in_a_kept_member_edit_are_masked_for_a_district_reviewer(
     personas, phone, household_in
 ):
