@@ -71,14 +71,7 @@ def _profile(token: str, args: argparse.Namespace) -> None:
     warm = client.post("/api/v1/sync/push", plan.bodies[0], content_type="application/json")
     assert warm.status_code == 200, warm.content[:500]
     captured: list[tuple[str, float]] = []
-
-    def record(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
-        began = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            captured.append((sql, time.perf_counter() - began))
-
+    record = _recorder(captured)
     with connection.execute_wrapper(record):
         client.post("/api/v1/sync/push", plan.bodies[1], content_type="application/json")
     print(f"SQL statements for one push of {args.batch}: {len(captured)}")
@@ -119,14 +112,7 @@ def _profile_pull(token: str, args: argparse.Namespace) -> None:
     from django.db import connection
 
     captured: list[tuple[str, float]] = []
-
-    def record(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
-        began = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            captured.append((sql, time.perf_counter() - began))
-
+    record = _recorder(captured)
     profiler = cProfile.Profile()
     began, pages, changes, cursor = time.perf_counter(), 0, 0, ""
     profiler.enable()
@@ -154,6 +140,19 @@ FOCUS = (
     r"authentication\.py.*\(authenticate\)|base\.py.*\(commit\)"
 )
 """Functions whose cumulative time splits a push into validation, scoring, SQL and parsing."""
+
+
+def _recorder(captured: list[tuple[str, float]]):  # type: ignore[no-untyped-def]
+    """A Django execute_wrapper that appends (sql, seconds) for each statement."""
+
+    def record(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        began = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            captured.append((sql, time.perf_counter() - began))
+
+    return record
 
 
 def _shapes(statements: list[tuple[str, float]]) -> list[str]:

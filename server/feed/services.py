@@ -35,7 +35,7 @@ def feed_extend(entries: list[FeedEntry]) -> None:
     The lock is held from here to commit, so the caller should do this as late as it can.
     """
     if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("feed_append must run inside the writing transaction")
+        raise RuntimeError("feed entries must be written inside the writing transaction")
     if entries:
         lock_feed()
         FeedEntry.objects.bulk_create(entries)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from forms import scoring
 from server.feed.models import FeedEntry, FeedKind
-from server.feed.services import lock_feed
+from server.feed.services import feed_extend
 from server.registry.models import Household, Unit
 from server.submissions.models import Assessment, RescoreRun
 from server.submissions.scoring import build_assessment, promote_latest
@@ -73,8 +73,7 @@ def _rescore_batch(run: RescoreRun, household_ids: list[Any]) -> int:
         paths[household_id] = path
     Assessment.objects.bulk_create(built, ignore_conflicts=True, batch_size=500)
     _promote(run, built)
-    lock_feed()
-    FeedEntry.objects.bulk_create(
+    feed_extend(
         [
             FeedEntry(kind=FeedKind.ASSESSMENT, record_id=str(h), scope_path=p)
             for h, p in paths.items()

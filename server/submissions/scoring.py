@@ -85,11 +85,11 @@ IDENTITY_FIELDS = [
 """The fields of the `assessment_once` constraint: the same facts under the same rules."""
 
 
+_IDENTITY_ATTNAMES = [Assessment._meta.get_field(name).attname for name in IDENTITY_FIELDS]
+
+
 def _identity(assessment: Assessment) -> tuple[Any, ...]:
-    return tuple(
-        getattr(assessment, f"{name}_id" if name == "household" else name)
-        for name in IDENTITY_FIELDS
-    )
+    return tuple(getattr(assessment, attname) for attname in _IDENTITY_ATTNAMES)
 
 
 @transaction.atomic(savepoint=False)

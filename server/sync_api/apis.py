@@ -225,17 +225,16 @@ class ConflictListApi(APIView):
         return paginator.get_paginated_response(data)
 
 
-def _detail(request: Request, conflict_id: int) -> dict[str, Any]:
-    conflict = selectors.conflict_get(user=request.user, conflict_id=conflict_id)
+def _detail(request: Request, conflict: ConflictCopy) -> dict[str, Any]:
     return ConflictDetailOutputSerializer(conflict, context={"request": request}).data
 
 
 class ConflictDetailApi(APIView):
     @extend_schema(responses=ConflictDetailOutputSerializer)
     def get(self, request: Request, conflict_id: int) -> Response:
-        selectors.conflict_get(user=request.user, conflict_id=conflict_id)  # 404 before 403
-        _require_reviewer(request.user)
-        return Response(_detail(request, conflict_id))
+        conflict = selectors.conflict_get(user=request.user, conflict_id=conflict_id)
+        _require_reviewer(request.user)  # after the 404: outside the area looks like missing
+        return Response(_detail(request, conflict))
 
 
 class ConflictResolveApi(APIView):
@@ -255,4 +254,6 @@ class ConflictResolveApi(APIView):
         services.conflict_resolve(
             actor=request.user, conflict_id=conflict_id, **serializer.validated_data
         )
-        return Response(_detail(request, conflict_id))
+        # Read back after commit: the record the detail shows may have just changed.
+        fresh = selectors.conflict_get(user=request.user, conflict_id=conflict_id)
+        return Response(_detail(request, fresh))

@@ -28,50 +28,11 @@ class _Entry(NamedTuple):
     reason: str
 
 
-_HOUSEHOLD_FIELDS = (
-    "id",
-    "code",
-    "head_name",
-    "address",
-    "status",
-    "status_year",
-    "is_ethnic_minority",
-    "has_meritorious_member",
-    "receives_social_assistance",
-    "no_labour_capacity",
-    "latitude",
-    "longitude",
-    "flagged_for_review",
-    "revision",
-    "village__code",
-    "village__name",
-    "commune__code",
-    "commune__area_type",
-)
-_MEMBER_FIELDS = (
-    "id",
-    "household_id",
-    "full_name",
-    "sex",
-    "birth_date",
-    "birth_year",
-    "relation",
-    "ethnicity",
-    "citizen_id",
-    "revision",
-)
-_ASSESSMENT_FIELDS = (
-    "household_id",
-    "submission_id",
-    "review_year",
-    "ruleset_id",
-    "household_class",
-    "deprivation_count",
-    "income_per_person",
-    "result",
-    "confidence",
-)
-"""Only the columns the phone's copy is built from: a first pull reads a whole commune."""
+_UNSENT_HOUSEHOLD = ("search_text", "created_at", "updated_at")
+_UNSENT_MEMBER = ("name_folded", "created_at", "updated_at")
+_UNSENT_ASSESSMENT = ("facts", "created_at")
+"""Columns a phone's copy never shows, left unread: a first pull reads a whole commune,
+and these are the large (facts, search text) or costly to parse (timestamps) ones."""
 
 
 def changes_since(*, user: Any, seq: int, limit: int) -> list[Change]:
@@ -132,10 +93,12 @@ def _load_states(user: Any, entries: Sequence[_Entry]) -> dict[tuple[str, str], 
     query for the whole page: cheaper than joining every table to the unit tree.
     """
     members = list(
-        Member.objects.current().only(*_MEMBER_FIELDS).filter(pk__in=_ids(entries, FeedKind.MEMBER))
+        Member.objects.current()
+        .defer(*_UNSENT_MEMBER)
+        .filter(pk__in=_ids(entries, FeedKind.MEMBER))
     )
     latest = list(
-        Assessment.objects.only(*_ASSESSMENT_FIELDS).filter(
+        Assessment.objects.defer(*_UNSENT_ASSESSMENT).filter(
             is_latest=True, household_id__in=_ids(entries, FeedKind.ASSESSMENT)
         )
     )
@@ -146,7 +109,7 @@ def _load_states(user: Any, entries: Sequence[_Entry]) -> dict[tuple[str, str], 
         str(h.pk): h
         for h in Household.objects.visible_to(user)
         .select_related("village", "commune")
-        .only(*_HOUSEHOLD_FIELDS)
+        .defer(*_UNSENT_HOUSEHOLD)
         .filter(pk__in=wanted)
     }
     states: dict[tuple[str, str], dict[str, Any]] = {

@@ -46,14 +46,19 @@ def conflict_out(household_out) -> ConflictCopy:
     Household.objects.filter(pk=household_out.pk).update(
         flagged_for_review=True, flag_reason="sync_stale_base_revision"
     )
+    return _kept_edit(household_out, {"address": "Ngoài vùng"})
+
+
+def _kept_edit(household, payload) -> ConflictCopy:
+    """A household edit kept as a stale-base conflict, as store.keep_conflict writes it."""
     return ConflictCopy.objects.create(
         client_uuid=uuid.uuid4(),
-        payload_sha256="0" * 64,
+        payload_sha256=uuid.uuid4().hex * 2,
         kind="household_edit",
         reason="stale_base_revision",
-        target_id=household_out.pk,
-        household=household_out,
-        payload={"address": "Ngoài vùng"},
+        target_id=household.pk,
+        household=household,
+        payload=payload,
         server_revision=1,
     )
 
@@ -227,16 +232,7 @@ def test_a_survey_sent_twice_with_different_answers_cannot_be_applied(officer, h
 
 
 def test_an_incoming_value_that_no_longer_validates_is_refused_with_its_path(officer, household_in):
-    conflict = ConflictCopy.objects.create(
-        client_uuid=uuid.uuid4(),
-        payload_sha256="2" * 64,
-        kind="household_edit",
-        reason="stale_base_revision",
-        target_id=household_in.pk,
-        household=household_in,
-        payload={"latitude": "48.85", "longitude": "2.35"},
-        server_revision=1,
-    )
+    conflict = _kept_edit(household_in, {"latitude": "48.85", "longitude": "2.35"})
     response = _resolve(officer, conflict, resolution="applied", note="x", revision=1)
     assert response.status_code == 400
     paths = {e["path"] for e in response.json()["errors"]}
@@ -306,16 +302,8 @@ def test_a_conflict_outside_the_area_answers_404_like_a_missing_one(
 
 
 def test_a_kept_payload_shows_current_values_only_for_editable_fields(officer, household_in):
-    conflict = ConflictCopy.objects.create(
-        client_uuid=uuid.uuid4(),
-        payload_sha256="3" * 64,
-        kind="household_edit",
-        reason="stale_base_revision",
-        target_id=household_in.pk,
-        household=household_in,
-        payload={"address": "Bản Hai", "_state": 1, "save": 2, "search_text": "x"},
-        server_revision=1,
-    )
+    payload = {"address": "Bản Hai", "_state": 1, "save": 2, "search_text": "x"}
+    conflict = _kept_edit(household_in, payload)
     response = officer.get(f"{CONFLICTS}{conflict.pk}/")
     assert response.status_code == 200
     assert response.json()["current"]["values"] == {"address": "Thôn Nà Pò"}

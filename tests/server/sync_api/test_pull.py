@@ -1,6 +1,8 @@
 """Pull through HTTP: scoped, incremental, paged by server sequence numbers."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from server.accounts.models import Role
 from server.feed.models import FeedEntry
@@ -54,6 +56,27 @@ def test_a_feed_entry_in_the_area_never_leaks_a_record_whose_household_is_outsid
         ("tombstone", str(household_out.pk), {"of": "household", "reason": "deleted"}),
     ]
     assert "Trần Văn Bình" not in str(changes)
+
+
+def test_a_pull_page_costs_the_same_queries_for_one_household_or_many(phone, tree):
+    """Records are read per kind, not per row: a field read lazily would show here."""
+    head = {"sex": "male", "birth_year": 1980, "relation": "head", "ethnicity": "tay"}
+    for n in range(6):
+        household_create(
+            actor=None,
+            village=tree.village1a,
+            members=[{**head, "full_name": f"Người {n}"}],
+            data={"code": f"Q{n}", "head_name": f"Người {n}"},
+        )
+
+    def queries_for(limit: int) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            body = pull(phone, limit=limit).json()
+        assert {c["kind"] for c in body["changes"]} == {"household", "member"}
+        return len(queries)
+
+    pull(phone)  # the device's first request of the day also records when it was used
+    assert queries_for(12) == queries_for(2)
 
 
 def test_a_pull_with_nothing_new_is_empty_and_keeps_the_cursor(phone, household_in):

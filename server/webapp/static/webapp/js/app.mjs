@@ -326,7 +326,13 @@ function editRow(item) {
     h("span", { class: `state s-${item.state}` }, STATE_LABELS()[item.state]),
     " ", h("span.meta", {}, `${gettext("Household details")} · ${formatTime(item.updatedAt)}`),
     item.state === "conflict" ? h("p.callout.warn", {}, conflictText(item)) : null,
-    item.state === "rejected" ? h("ul.reasons", {}, (item.errors || []).map((e) => h("li", {}, `${e.path}: ${e.message_vi || e.code}`))) : null);
+    rejectedReasons(item));
+}
+
+/** The server's reasons for a rejected item, one per field path; nothing otherwise. */
+function rejectedReasons(item) {
+  if (item.state !== "rejected") return null;
+  return h("ul.reasons", {}, (item.errors || []).map((e) => h("li", {}, `${e.path}: ${e.message_vi || e.code}`)));
 }
 
 function conflictText(item) {
@@ -340,7 +346,7 @@ function itemRow(item) {
     h("span", { class: `state s-${item.state}` }, STATE_LABELS()[item.state]),
     " ", h("span.meta", {}, formatTime(item.updatedAt)),
     item.review && item.state === "returned" ? h("p.callout.warn", {}, `${gettext("Reviewer's comment")}: ${item.review.comment}`) : null,
-    item.state === "rejected" ? h("ul.reasons", {}, (item.errors || []).map((e) => h("li", {}, `${e.path}: ${e.message_vi || e.code}`))) : null,
+    rejectedReasons(item),
     item.conflict_reason ? h("p.note", {}, `${gettext("Conflict")}: ${item.conflict_reason}`) : null,
     h("a.btn.small", { href: `#/survey/${item.id}` }, ["sent", "sending"].includes(item.state) ? gettext("View") : gettext("Open")));
 }
@@ -541,7 +547,7 @@ function outboxRow(item, names, titles) {
   return h("li.item", { dataset: { state: item.state } },
     h("span", { class: `state s-${item.state}` }, STATE_LABELS()[item.state]),
     h("span.name", {}, ` ${who}`), h("span.meta", {}, ` · ${what} · ${formatTime(item.updatedAt)}`),
-    item.state === "rejected" ? h("ul.reasons", {}, (item.errors || []).map((e) => h("li", {}, `${e.path}: ${e.message_vi || e.code}`))) : null,
+    rejectedReasons(item),
     item.state === "returned" ? h("p.callout.warn", {}, `${gettext("Reviewer's comment")}: ${item.review?.comment || ""}`) : null,
     item.state === "conflict" ? h("p.note", {}, conflictText(item)) : null,
     item.kind === "submission" && ["draft", "returned", "rejected", "conflict"].includes(item.state)
