@@ -24,6 +24,10 @@ demo: migrate
 	$(PY) manage.py seed_demo
 
 run: demo
+	@echo ""
+	@echo "Open http://$(HOST)/app/ (volunteer app), http://$(HOST)/admin/ (administration),"
+	@echo "     http://$(HOST)/api/docs/ (API documentation). Sign in with a demo login above."
+	@echo ""
 	$(PY) manage.py runserver $(HOST)
 
 test: install

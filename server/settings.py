@@ -9,7 +9,14 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from server.common.env import database_from_url, env_bool, env_int, env_list, env_str
+from server.common.env import (
+    database_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    local_dir,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("CHUNGTAY_VAR_DIR", str(BASE_DIR / "var")))
@@ -85,7 +92,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "chungtay.sqlite3",
+            "NAME": local_dir(VAR_DIR) / "chungtay.sqlite3",
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
@@ -130,6 +137,8 @@ if AWS_STORAGE_BUCKET_NAME:
             "file_overwrite": False,
         },
     }
+if not AWS_STORAGE_BUCKET_NAME:
+    local_dir(MEDIA_ROOT)
 STORAGES = {
     "default": _FILES_BACKEND,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -3,13 +3,17 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from server.api.root import ApiRootApi
 
 admin.site.site_header = _("ChungTay administration")
 admin.site.site_title = _("ChungTay")
 admin.site.index_title = _("Household poverty review")
 
 api_v1 = [
+    path("", ApiRootApi.as_view(), name="api-root"),
     path("", include("server.accounts.urls")),
     path("", include("server.registry.urls")),
     path("", include("server.surveys.urls")),
@@ -19,6 +23,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    path("", RedirectView.as_view(url="/app/", permanent=False), name="home"),
     path("admin/", admin.site.urls),
     path("app/", include("server.webapp.urls")),
     path("api/v1/", include(api_v1)),

@@ -57,6 +57,18 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def local_dir(path: Path) -> Path:
+    """Create a folder the embedded default writes to, so a fresh clone needs no set-up.
+
+    A fresh clone has no var/ (git ignores it) and SQLite cannot create its file's folder.
+    """
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ImproperlyConfigured(f"Folder {path} cannot be created: {exc}") from exc
+    return path
+
+
 def database_from_url(url: str) -> dict[str, object]:
     """Translate a DATABASE_URL into Django's DATABASES entry.
 

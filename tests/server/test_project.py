@@ -75,6 +75,9 @@ def test_the_demo_seed_is_idempotent(capsys):
     out = capsys.readouterr().out
     for username in ["tinhnguyen", "canboxa", "thamdinh", "quantri", "hotro"]:
         assert username in out
+    assert "Demo logins (password for all: chungtay-demo-2026):" in out
+    assert "Database: " in out
+    assert "Media: folder " in out
 
 
 @pytest.mark.parametrize(
@@ -116,3 +119,30 @@ def test_an_administrator_adds_a_village_in_the_admin(client, personas, tree):
         "90/90-D1/90001/90001009/",
         "rural",
     )
+
+
+@pytest.mark.django_db
+def test_the_api_root_lists_the_entry_points_to_a_signed_in_user(client, personas):
+    from server.accounts.models import Role
+
+    assert client.get("/api/v1/").status_code in {401, 403}
+    client.force_login(personas[Role.VOLUNTEER])
+    body = client.get("/api/v1/").json()
+    assert body["households"] == "http://testserver/api/v1/households/"
+    assert body["sync_pull"] == "http://testserver/api/v1/sync/pull"
+    assert body["docs"] == "http://testserver/api/docs/"
+    assert sorted(body) == [
+        "conflicts",
+        "devices",
+        "docs",
+        "forms",
+        "households",
+        "sync_pull",
+        "sync_push",
+        "units",
+    ]
+
+
+def test_the_site_root_sends_a_newcomer_to_the_volunteer_app(client):
+    response = client.get("/")
+    assert (response.status_code, response["Location"]) == (302, "/app/")

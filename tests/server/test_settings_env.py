@@ -87,3 +87,33 @@ def test_s3_storage_is_used_when_a_bucket_is_configured():
         env={**clean, "DEBUG": "1", "AWS_STORAGE_BUCKET_NAME": "photos"},
     )
     assert result.stdout.strip() == "storages.backends.s3.S3Storage"
+
+
+def test_a_fresh_clone_gets_its_sqlite_and_media_folders_made(tmp_path):
+    """git ignores var/, so the embedded default must create it before SQLite opens its file."""
+    var_dir = tmp_path / "never" / "made" / "var"
+    code = "import server.settings as s; print(s.DATABASES['default']['NAME'], s.MEDIA_ROOT)"
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "MEDIA_ROOT", "AWS_STORAGE_BUCKET_NAME"}
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**clean, "DEBUG": "1", "CHUNGTAY_VAR_DIR": str(var_dir)},
+    )
+    assert result.stdout.split() == [str(var_dir / "chungtay.sqlite3"), str(var_dir / "media")]
+    assert var_dir.is_dir()
+    assert (var_dir / "media").is_dir()
+
+
+def test_a_folder_that_cannot_be_made_stops_start_up_with_its_name(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = _settings_process({"DEBUG": "true", "CHUNGTAY_VAR_DIR": str(blocker / "var")})
+    assert result.returncode != 0
+    assert f"Folder {blocker / 'var'} cannot be created" in result.stderr
