@@ -1,10 +1,15 @@
-// Diacritics-insensitive search key: NFD, strip combining marks, đ→d, lowercase.
+// Diacritics-insensitive search key, step for step as server/common/text.py folds:
+// lowercase, NFD, drop nonspacing and enclosing marks (every block, not only
+// U+0300–U+036F), đ/ð → d, collapse whitespace. Golden cases:
+// forms/conformance/fold/cases.json.
+const MARKS = /[\p{Mn}\p{Me}]/gu;
+
 export function fold(text) {
   return String(text ?? "")
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .replace(/[đĐ]/g, "d")
     .toLowerCase()
+    .normalize("NFD")
+    .replace(MARKS, "")
+    .replace(/[đð]/g, "d")
     .replace(/\s+/g, " ")
     .trim();
 }
