@@ -12,7 +12,5 @@ urlpatterns = [
     path("manifest.webmanifest", views.manifest, name="manifest"),
     path("app.bundle.mjs", views.app_bundle, name="bundle"),
     path("i18n/<str:language>.js", views.LanguageCatalog.as_view(), name="catalog"),
-    path("forms/", views.form_list, name="form-list"),
-    path("forms/<str:form_id>/<str:version>/", views.form_detail, name="form-detail"),
     re_path(r"^static/(?P<path>[A-Za-z0-9_./-]+)$", views.asset, name="asset"),
 ]

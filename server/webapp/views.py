@@ -14,13 +14,12 @@ from functools import cache
 from pathlib import Path
 from typing import Final
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.http import require_GET
 from django.views.i18n import JavaScriptCatalog
 
-import forms
 from server.webapp.bundle import cached_bundle
 
 STATIC_DIR: Final = Path(__file__).resolve().parent / "static" / "webapp"
@@ -128,38 +127,3 @@ class LanguageCatalog(JavaScriptCatalog):
         with translation.override(language):
             response = super().get(request, *args, **kwargs)
         return _no_cache(response)
-
-
-# ---- form definitions served from the shipped files -------------------------------------
-# The app prefers GET /api/v1/forms/; these URLs are its fallback while that API is absent.
-
-
-@cache
-def _shipped() -> dict[tuple[str, str], dict[str, object]]:
-    return {(f.id, f.version): forms.form_to_dict(f) for f in forms.iter_shipped_definitions()}
-
-
-@require_GET
-def form_list(request: HttpRequest) -> JsonResponse:
-    rows = [
-        {
-            "id": form_id,
-            "version": version,
-            "checksum": data["checksum"],
-            "title_vi": data["title"]["vi"],  # type: ignore[index]
-            "title_en": data["title"]["en"],  # type: ignore[index]
-            "url": f"/app/forms/{form_id}/{version}/",
-        }
-        for (form_id, version), data in sorted(_shipped().items())
-    ]
-    return JsonResponse(rows, safe=False)
-
-
-@require_GET
-def form_detail(request: HttpRequest, form_id: str, version: str) -> JsonResponse:
-    data = _shipped().get((form_id, version))
-    if data is None:
-        raise Http404(form_id)
-    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
-    response["ETag"] = f'"{data["checksum"]}"'
-    return response

@@ -76,16 +76,6 @@ def test_unknown_catalog_language_is_404(client: Client) -> None:
     assert client.get("/app/i18n/fr.js").status_code == 404
 
 
-def test_fallback_form_list_serves_the_shipped_definitions(client: Client) -> None:
-    rows = client.get("/app/forms/").json()
-    ids = {row["id"] for row in rows}
-    assert {"household_survey", "household_screening"} <= ids
-    survey = next(row for row in rows if row["id"] == "household_survey")
-    definition = client.get(survey["url"])
-    assert definition.json()["checksum"] == survey["checksum"]
-    assert definition["ETag"] == f'"{survey["checksum"]}"'
-
-
 def test_the_bundle_joins_every_module_the_app_imports(client: Client) -> None:
     response = client.get("/app/app.bundle.mjs")
     assert response["Content-Type"].startswith("text/javascript")

@@ -51,24 +51,14 @@ export async function signIn(username, password, deviceName) {
 
 // ---- forms ----------------------------------------------------------------------------
 
-async function formIndex() {
-  try {
-    return await request("GET", "/api/v1/forms/");
-  } catch (error) {
-    if (!(error instanceof HttpError) || error.status !== 404) throw error;
-    return request("GET", "/app/forms/");
-  }
-}
-
 /** Download every form definition whose checksum changed. */
 export async function refreshForms() {
-  const index = await formIndex();
-  const rows = Array.isArray(index) ? index : index.results || [];
+  const rows = await request("GET", "/api/v1/forms/");
   for (const row of rows) {
     const key = `${row.id}@${row.version}`;
     const known = await db.get("forms", key);
     if (known && known.checksum === row.checksum) continue;
-    const def = await request("GET", row.url || `/api/v1/forms/${row.id}/${row.version}/`);
+    const def = await request("GET", row.url);
     await db.put("forms", key, def);
   }
   await db.put("kv", "formIndex", rows);
