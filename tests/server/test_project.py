@@ -4,10 +4,15 @@ import re
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
+from django.test import Client
 
+from server.accounts.models import Role, User
 from server.registry.models import Household, Member, Unit
+from server.registry.services import household_create
 from server.registry.tasks import unit_status_counts_task
+from tests.server.conftest import CHILD, HEAD
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,10 +45,44 @@ def test_the_admin_speaks_vietnamese(admin_client):
 
 
 @pytest.mark.django_db
-def test_the_admin_household_list_is_scoped_and_searchable(admin_client, household_in):
-    page = admin_client.get("/admin/registry/household/", {"q": "nguyen van a"})
+def _province_admin_client(user: User) -> Client:
+    """Staff access with the demo group's permissions, as seed_demo grants its administrator."""
+    group = Group.objects.create(name="Quản trị tỉnh")
+    group.permissions.set(
+        Permission.objects.filter(content_type__app_label__in=["registry", "accounts"])
+    )
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    user.groups.add(group)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _listed_codes(client: Client, **query: str) -> list[str]:
+    page = client.get("/admin/registry/household/", query)
     assert page.status_code == 200
-    assert "HD001" in page.content.decode()
+    return sorted(household.code for household in page.context["cl"].result_list)
+
+
+def test_the_admin_household_list_is_scoped_and_searchable(tree, personas, household_in):
+    """A namesake in another province matches the search but stays out of the list."""
+    household_create(
+        actor=None,
+        village=tree.village2a,
+        members=[{**HEAD, "citizen_id": None}],
+        data={"code": "HD901", "head_name": HEAD["full_name"]},
+    )
+    household_create(
+        actor=None,
+        village=tree.village1b,
+        members=[{**CHILD, "full_name": "Trần Thị Cúc", "relation": "head", "birth_year": 1990}],
+        data={"code": "HD002", "head_name": "Trần Thị Cúc"},
+    )
+    client = _province_admin_client(personas[Role.PROVINCE_ADMIN])
+    assert _listed_codes(client) == ["HD001", "HD002"]
+    assert _listed_codes(client, q="nguyen van a") == ["HD001"]
+    assert _listed_codes(client, q="TRAN thi cuc") == ["HD002"]
 
 
 def test_tasks_run_inline_by_default_and_return_the_real_answer(tree, household_in, household_out):
