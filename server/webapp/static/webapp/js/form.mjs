@@ -94,6 +94,7 @@ const DECODERS = {
     if (typeof raw !== "string") throw wrongType("Phải là một chuỗi ký tự.", "Must be a JSON string.");
     if (!raw.trim()) throw new Refusal("blank", "Không được để trống.", "Must not be blank.");
     // C0 controls and DEL except tab, line feed and carriage return, as forms/answers.py.
+    // eslint-disable-next-line no-control-regex -- finding control characters is the point.
     if (/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(raw)) {
       throw wrongType("Chứa ký tự điều khiển không hợp lệ.", "Contains a control character.");
     }

@@ -222,7 +222,7 @@ function photo(s, q, id, value, set, described, path) {
       const name = await storePhoto(s, q, file, path, value);
       await set(name);
       showPhoto(s, preview, name);
-    } catch (error) {
+    } catch {
       preview.textContent = gettext("This file is not a photo the phone can read.");
     }
   };

@@ -1,0 +1,29 @@
+// ESLint for the volunteer app (browser modules), its service worker and the node tests.
+// Run: npx eslint (make lint runs it when node is installed; .ci/run installs it with npm ci).
+import js from "@eslint/js";
+import globals from "globals";
+
+// sw.js is a Django template: its {{ … }} placeholders become [] so the file parses.
+const djangoTemplate = {
+  meta: { name: "django-template-placeholders" },
+  preprocess: (text) => [text.replace(/\{\{[^}]*\}\}/g, "[]")],
+  postprocess: (messages) => messages.flat(),
+};
+
+export default [
+  { ignores: ["node_modules/", ".venv/", "var/", "media/"] },
+  js.configs.recommended,
+  {
+    files: ["server/webapp/static/**/*.mjs"],
+    languageOptions: { sourceType: "module", globals: globals.browser },
+  },
+  {
+    files: ["server/webapp/templates/webapp/sw.js"],
+    processor: djangoTemplate,
+    languageOptions: { sourceType: "script", globals: globals.serviceworker },
+  },
+  {
+    files: ["tests/js/**/*.mjs"],
+    languageOptions: { sourceType: "module", globals: globals.node },
+  },
+];
