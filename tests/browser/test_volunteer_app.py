@@ -47,6 +47,9 @@ def fill_household_survey(page: Any, *, reload_offline_midway: bool = False) -> 
         assert page.input_value("#" + driver.field_id("living_area")) == "62.5"
     for key, value in driver.REST:
         driver.answer(page, key, value)
+    # Fixed rather than today's, so the household is judged by the same ruleset in any year.
+    driver.answer(page, "survey_date", "2026-11-20")
+    driver.answer(page, "review_year", "2026")
     driver.record_gps(page, "house_gps")
 
 
@@ -73,7 +76,9 @@ def test_offline_survey_survives_reload_and_syncs_once(live_server: Any, page: A
     assert len(submission.payload["members"]) == 4
     assert submission.attachments_complete
     assessment = Assessment.objects.get(household=household, is_latest=True)
-    assert assessment.household_class
+    # 84,000,000 đ a year for four people is 1,750,000 đ a month: above the rural poverty
+    # line (1,500,000) and within the middle living standard (2,250,000) of 2022–2025.
+    assert (assessment.ruleset_id, assessment.household_class) == ("vn-2022-2025", "MIDDLE")
     for declared in submission.attachments:
         stored = Attachment.objects.get(item_uuid=submission.pk, name=declared["name"])
         assert stored.complete
