@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1:8000
 # The embedded default serves with DEBUG on; production sets DEBUG=false and SECRET_KEY.
 run demo migrate: export DEBUG ?= 1
 
-.PHONY: run test lint fmt check migrate demo install protocol-snapshot bench clean
+.PHONY: run test lint eslint fmt check migrate demo install protocol-snapshot bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -39,6 +39,16 @@ lint: install
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemigrations --check --dry-run
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory eslint; \
+	else echo "node is not installed: eslint skipped (CI runs it)"; fi
+
+# The volunteer app's JavaScript; the tools come from the npm registry, pinned by package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+eslint: node_modules/.installed
+	npx --no-install eslint
 
 fmt: install
 	$(VENV)/bin/ruff format .
@@ -50,4 +60,4 @@ protocol-snapshot: install
 	$(PY) -m sync.schema --write
 
 clean:
-	rm -rf $(VENV) var/chungtay.sqlite3*
+	rm -rf $(VENV) node_modules var/chungtay.sqlite3*
