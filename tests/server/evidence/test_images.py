@@ -2,7 +2,6 @@
 
 import io
 import struct
-import time
 import tracemalloc
 import zlib
 from datetime import datetime
@@ -270,10 +269,8 @@ def test_png_bomb_is_refused_from_header_without_allocating_pixels():
     max_image_pixels = Image.MAX_IMAGE_PIXELS
 
     tracemalloc.start()
-    started = time.perf_counter()
     try:
         err = refusal(bomb)
-        elapsed = time.perf_counter() - started
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -285,7 +282,6 @@ def test_png_bomb_is_refused_from_header_without_allocating_pixels():
     # its own allocator statistics.
     assert peak < 50 * 1024 * 1024
     assert Image.core.get_stats()["new_count"] == pixel_buffers_before
-    assert elapsed < 2.0
     assert max_image_pixels == Image.MAX_IMAGE_PIXELS
 
 
