@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -33,6 +33,7 @@ from forms.scoring.ruleset import Indicator, RulesetError, load_ruleset
 _MEMBER_PATH: Final = re.compile(r"^members\[(\d+)\](?:\.(.+))?$")
 _MEMBER_KEY: Final = "members[]."
 _LANGS: Final = ("vi", "en")
+STATUSES: Final = frozenset({"deprived", "not_deprived", "unknown"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,12 +53,17 @@ class AssessmentExplanation:
 
 
 def explain_assessment(
-    result: Mapping[str, Any], facts: Mapping[str, Any], form: FormDefinition
+    result: Mapping[str, Any],
+    facts: Mapping[str, Any],
+    form: FormDefinition,
+    *,
+    statuses: Collection[str] = STATUSES,
 ) -> AssessmentExplanation:
     """Render a stored assessment (`assessment_to_dict`) scored from `facts`.
 
     `form` is the form version whose answers became the facts; its question labels and
-    choice texts name the facts and answers.
+    choice texts name the facts and answers. Only indicators whose `status` is in
+    `statuses` are rendered (a phone shows no text for those that are met).
     """
     phrases = _phrases(str(result.get("ruleset", {}).get("id", "")))
     writer = _Writer(_glossary(form), facts)
@@ -66,6 +72,7 @@ def explain_assessment(
         indicators=tuple(
             IndicatorExplanation(str(i["code"]), writer.indicator(i, phrases.get(i["code"])))
             for i in result.get("indicators", [])
+            if i.get("status") in statuses
         ),
     )
 

@@ -6,12 +6,12 @@ from. Both edges that show assessments (the REST API and the phone's pull feed) 
 `assessments_explain` once per page.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from functools import cache
 from typing import Any
 
 import forms
-from forms.reasons import AssessmentExplanation, explain_assessment
+from forms.reasons import STATUSES, AssessmentExplanation, explain_assessment
 from server.submissions.models import Assessment, Submission
 from server.surveys.models import FormVersion
 from server.surveys.services import form_definition
@@ -19,17 +19,22 @@ from server.surveys.services import form_definition
 SURVEY_FORM_ID = "household_survey"
 
 
-def assessments_explain(assessments: Sequence[Assessment]) -> dict[int, AssessmentExplanation]:
+def assessments_explain(
+    assessments: Sequence[Assessment], *, statuses: Collection[str] = STATUSES
+) -> dict[int, AssessmentExplanation]:
     """Render each assessment with its submission's form version: two queries per page.
 
     An assessment without a submission (a rescore, or a submission since deleted) is
     rendered with the newest shipped Phiếu B: form versions only reword labels, never
-    the facts they map to.
+    the facts they map to. `statuses` limits which indicators are rendered.
     """
     forms_by_submission = _forms_of({a.submission_id for a in assessments if a.submission_id})
     return {
         a.pk: explain_assessment(
-            a.result, a.facts, forms_by_submission.get(a.submission_id) or _shipped_survey()
+            a.result,
+            a.facts,
+            forms_by_submission.get(a.submission_id) or _shipped_survey(),
+            statuses=statuses,
         )
         for a in assessments
     }

@@ -126,7 +126,7 @@ def _load_states(user: Any, entries: Sequence[_Entry]) -> dict[tuple[str, str], 
         if str(m.household_id) in visible:
             states[(FeedKind.MEMBER, str(m.pk))] = member_data(m, full_ids=full_ids)
     latest = [a for a in latest if str(a.household_id) in visible]
-    explained = assessments_explain(latest)
+    explained = assessments_explain(latest, statuses=_EXPLAINED_ON_PHONE)
     for a in latest:
         states[(FeedKind.ASSESSMENT, str(a.household_id))] = assessment_data(a, explained[a.pk])
     for r in reviewed:
@@ -213,6 +213,9 @@ _INDICATOR_KEYS = (
     "reason_en",
     "missing",
 )
+
+
+_EXPLAINED_ON_PHONE = frozenset({"deprived", "unknown"})
 
 
 def _indicator_summary(indicator: dict[str, Any], texts: dict[str, Text]) -> dict[str, Any]:

@@ -356,3 +356,14 @@ def test_rendering_leaves_the_structured_reasons_as_they_were() -> None:
 )
 def test_numbers_use_each_languages_separators(value: float, vi: str, en: str) -> None:
     assert (format_number(value, "vi"), format_number(value, "en")) == (vi, en)
+
+
+def test_only_the_asked_statuses_are_rendered() -> None:
+    facts = household(
+        members=[adult(), adult(health_insurance=None)],
+        sanitation={"water_source": "drilled_well", "latrine": "none"},
+    )
+    explained = explain_assessment(
+        _assess(facts), facts, FORM, statuses=frozenset({"deprived", "unknown"})
+    )
+    assert [i.code for i in explained.indicators] == ["H2", "W2"]
