@@ -75,6 +75,7 @@ def _indicator(i: IndicatorResult) -> dict[str, Any]:
         "reason_en": i.reason_en,
         "evidence": list(i.evidence),
         "missing": list(i.missing),
+        "members": list(i.members),
         "source": i.source,
         "confidence": i.confidence,
     }

@@ -68,7 +68,8 @@ def _explain(test: MemberTest) -> Callable[[Ctx], Detail]:
             else:
                 cleared.extend(paths)
         if hits:
-            return Detail(True, unique(evidence), EMPTY, tuple(label(ctx.facts, i) for i in hits))
+            labels = tuple(label(ctx.facts, i) for i in hits)
+            return Detail(True, unique(evidence), EMPTY, labels, tuple(hits))
         if missing:
             return Detail(None, EMPTY, unique(missing), EMPTY)
         return Detail(False, unique(cleared) or ("members",), EMPTY, EMPTY)
@@ -385,4 +386,5 @@ def _share_detail(ctx: Ctx, tests: Sequence[Test], share: int) -> Detail:
     if value is None:
         return Detail(None, EMPTY, unique([p for i in unknown for p in tests[i][1]]), EMPTY)
     evidence = unique([p for t in tests if t[0] is not None for p in t[1]]) or ("members",)
-    return Detail(value, evidence, EMPTY, tuple(label(ctx.facts, i) for i in yes))
+    labels = tuple(label(ctx.facts, i) for i in yes)
+    return Detail(value, evidence, EMPTY, labels, tuple(yes) if value else ())

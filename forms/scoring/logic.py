@@ -106,6 +106,9 @@ class Detail(NamedTuple):
     missing: tuple[str, ...]
     # Who or what caused the outcome, e.g. "members[2] (Lan)"; same in both languages.
     subjects: tuple[str, ...]
+    # 0-based indices of the members who make the household deprived (empty otherwise), so
+    # that a reader-facing text can name them without parsing ``subjects``.
+    members: tuple[int, ...] = ()
 
 
 Explain = Callable[[Ctx], Detail]
@@ -139,6 +142,10 @@ class Finding:
     @property
     def subjects(self) -> tuple[str, ...]:
         return self.detail().subjects
+
+    @property
+    def members(self) -> tuple[int, ...]:
+        return self.detail().members
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,8 @@ class IndicatorResult:
     missing: tuple[str, ...]
     source: str
     confidence: str
+    # 0-based indices of the members who make the household deprived; empty otherwise.
+    members: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,4 +179,5 @@ def indicator_result(indicator: Indicator, finding: Finding) -> IndicatorResult:
         missing=finding.missing,
         source=indicator.source,
         confidence=indicator.confidence,
+        members=finding.members if finding.deprived else (),
     )

@@ -1,11 +1,12 @@
 """Assessments of a household, with their full explanation, and the review of submissions."""
 
+from typing import Any
 from uuid import UUID
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,12 +18,17 @@ from server.api.pagination import StandardPagination
 from server.feed.models import FeedKind
 from server.feed.services import feed_append
 from server.registry.selectors import household_get
+from server.submissions.explanations import assessments_explain, result_with_explanation
 from server.submissions.models import Assessment, ReviewStatus, Submission
+from server.submissions.schema import AssessmentResultSerializer
 from server.submissions.selectors import submission_get
 
 
 class AssessmentOutputSerializer(serializers.ModelSerializer):
+    """Pass `context={"explanations": assessments_explain(rows)}` to render the reasons."""
+
     submission = serializers.UUIDField(source="submission_id", allow_null=True)
+    result = serializers.SerializerMethodField()
 
     class Meta:
         model = Assessment
@@ -43,6 +49,11 @@ class AssessmentOutputSerializer(serializers.ModelSerializer):
             "result",
         ]
 
+    @extend_schema_field(AssessmentResultSerializer)
+    def get_result(self, assessment: Assessment) -> dict[str, Any]:
+        explanation = self.context["explanations"][assessment.pk]
+        return result_with_explanation(assessment.result, explanation)
+
 
 class HouseholdAssessmentListApi(APIView):
     @extend_schema(responses=AssessmentOutputSerializer(many=True))
@@ -50,8 +61,10 @@ class HouseholdAssessmentListApi(APIView):
         household = household_get(user=request.user, household_id=household_id)
         qs = Assessment.objects.filter(household=household).order_by("-created_at", "-id")
         paginator = StandardPagination()
-        page = paginator.paginate_queryset(qs, request, view=self)
-        return paginator.get_paginated_response(AssessmentOutputSerializer(page, many=True).data)
+        page = paginator.paginate_queryset(qs, request, view=self) or []
+        context = {"explanations": assessments_explain(page)}
+        data = AssessmentOutputSerializer(page, many=True, context=context).data
+        return paginator.get_paginated_response(data)
 
 
 class SubmissionOutputSerializer(serializers.ModelSerializer):

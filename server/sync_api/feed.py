@@ -6,11 +6,14 @@ from typing import Any, NamedTuple
 
 from django.db.models import Q
 
+from forms import Text
+from forms.reasons import AssessmentExplanation
 from server.accounts import policy
 from server.feed.models import FeedEntry, FeedKind
 from server.registry.models import Household, Member
 from server.registry.scoping import scope_q
 from server.registry.services import mask_citizen_id
+from server.submissions.explanations import assessments_explain, explanation_fields
 from server.submissions.models import Assessment, Submission
 from server.surveys.models import FormVersion
 from sync.messages import Change, ChangeKind
@@ -30,9 +33,10 @@ class _Entry(NamedTuple):
 
 _UNSENT_HOUSEHOLD = ("search_text", "created_at", "updated_at")
 _UNSENT_MEMBER = ("name_folded", "created_at", "updated_at")
-_UNSENT_ASSESSMENT = ("facts", "created_at")
+_UNSENT_ASSESSMENT = ("created_at",)
 """Columns a phone's copy never shows, left unread: a first pull reads a whole commune,
-and these are the large (facts, search text) or costly to parse (timestamps) ones."""
+and these are the large (search text) or costly to parse (timestamps) ones. An assessment's
+facts are read: the reasons are rendered from them (names, answers)."""
 
 
 def changes_since(*, user: Any, seq: int, limit: int) -> list[Change]:
@@ -121,9 +125,10 @@ def _load_states(user: Any, entries: Sequence[_Entry]) -> dict[tuple[str, str], 
     for m in members:
         if str(m.household_id) in visible:
             states[(FeedKind.MEMBER, str(m.pk))] = member_data(m, full_ids=full_ids)
+    latest = [a for a in latest if str(a.household_id) in visible]
+    explained = assessments_explain(latest, statuses=_EXPLAINED_ON_PHONE)
     for a in latest:
-        if str(a.household_id) in visible:
-            states[(FeedKind.ASSESSMENT, str(a.household_id))] = assessment_data(a)
+        states[(FeedKind.ASSESSMENT, str(a.household_id))] = assessment_data(a, explained[a.pk])
     for r in reviewed:
         if str(r.household_id) in visible:
             states[(FeedKind.REVIEW, str(r.pk))] = review_data(r)
@@ -210,18 +215,24 @@ _INDICATOR_KEYS = (
 )
 
 
-def _indicator_summary(indicator: dict[str, Any]) -> dict[str, Any]:
+_EXPLAINED_ON_PHONE = frozenset({"deprived", "unknown"})
+
+
+def _indicator_summary(indicator: dict[str, Any], texts: dict[str, Text]) -> dict[str, Any]:
     """What a phone shows: the verdict, and the reason where it is deprived or unknown.
 
     Sources, evidence and the reasons of indicators that are met stay on the server
-    (the assessments API has them); this keeps a commune's first pull small.
+    (the assessments API has them); this keeps a commune's first pull small. The reason
+    travels twice: as the audit trail and as `explanation_vi`/`_en`, the text a person reads.
     """
     if indicator.get("status") == "not_deprived":
         return {"code": indicator.get("code"), "status": "not_deprived", "deprived": False}
-    return {key: indicator.get(key) for key in _INDICATOR_KEYS}
+    summary = {key: indicator.get(key) for key in _INDICATOR_KEYS}
+    return {**summary, **explanation_fields(texts[indicator["code"]])}
 
 
-def assessment_data(a: Assessment) -> dict[str, Any]:
+def assessment_data(a: Assessment, explanation: AssessmentExplanation) -> dict[str, Any]:
+    texts = {i.code: i.text for i in explanation.indicators}
     return {
         "household_id": str(a.household_id),
         "submission_id": str(a.submission_id) if a.submission_id else None,
@@ -230,8 +241,8 @@ def assessment_data(a: Assessment) -> dict[str, Any]:
         "class": a.household_class,
         "deprivation_count": a.deprivation_count,
         "income_per_person": a.income_per_person,
-        "decision": a.result.get("decision"),
-        "indicators": [_indicator_summary(i) for i in a.result.get("indicators", [])],
+        "decision": {**a.result.get("decision", {}), **explanation_fields(explanation.decision)},
+        "indicators": [_indicator_summary(i, texts) for i in a.result.get("indicators", [])],
         "missing_facts": a.result.get("missing_facts"),
         "confidence": a.confidence,
     }

@@ -19,6 +19,7 @@ from server.accounts.services import device_register
 from server.evidence.models import Attachment
 from server.registry.models import Household
 from server.registry.services import household_update
+from server.submissions.explanations import assessments_explain
 from server.submissions.models import Assessment, ReviewStatus, Submission
 from server.sync_api.models import ConflictCopy
 from tests.browser import driver
@@ -28,7 +29,13 @@ from tests.browser.conftest import Area
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def fill_household_survey(page: Any, *, reload_offline_midway: bool = False) -> None:
+# A hanging latrine makes the household deprived on W2, so the app has a reason to show.
+DEPRIVED_REST = [(k, "hanging_over_water" if k == "latrine" else v) for k, v in driver.REST]
+
+
+def fill_household_survey(
+    page: Any, *, reload_offline_midway: bool = False, rest: list[Any] = driver.REST
+) -> None:
     """Phiếu B for a family of four with two photos and a GPS fix."""
     assert driver.roster_names(page) == ["1. Nguyễn Văn An"]  # pulled from the registry
     driver.clear_roster(page)
@@ -36,6 +43,8 @@ def fill_household_survey(page: Any, *, reload_offline_midway: bool = False) -> 
         driver.answer(page, key, value)
     for index, answers in enumerate(driver.FAMILY):
         driver.add_member(page, index, answers)
+    note = page.locator('[data-path="member_count_note"]')
+    expect(note).to_have_text(f"Số nhân khẩu đã kê khai: {len(driver.FAMILY)}")
     driver.attach_photo(page, "photo_house_front", seed=1)
     driver.attach_photo(page, "photo_roof", seed=2)
     driver.wait_saved(page)
@@ -45,7 +54,7 @@ def fill_household_survey(page: Any, *, reload_offline_midway: bool = False) -> 
         assert page.inner_text(".repeat h3 .count") == "(4)"
         assert page.locator(".photo-preview img").count() == 2
         assert page.input_value("#" + driver.field_id("living_area")) == "62.5"
-    for key, value in driver.REST:
+    for key, value in rest:
         driver.answer(page, key, value)
     # Fixed rather than today's, so the household is judged by the same ruleset in any year.
     driver.answer(page, "survey_date", "2026-11-20")
@@ -53,7 +62,9 @@ def fill_household_survey(page: Any, *, reload_offline_midway: bool = False) -> 
     driver.record_gps(page, "house_gps")
 
 
-def test_offline_survey_survives_reload_and_syncs_once(live_server: Any, page: Any, area: Area):
+def test_offline_survey_survives_reload_and_syncs_once(
+    live_server: Any, page: Any, area: Area, tmp_path: Any
+):
     base = live_server.url
     driver.sign_in(page, base)
     driver.wait_for_service_worker(page)
@@ -61,7 +72,7 @@ def test_offline_survey_survives_reload_and_syncs_once(live_server: Any, page: A
 
     driver.open_household(page, "Nguyễn Văn An")
     driver.start_form(page, "Phiếu B")
-    fill_household_survey(page, reload_offline_midway=True)
+    fill_household_survey(page, reload_offline_midway=True, rest=DEPRIVED_REST)
     driver.finish(page)
     assert "submission:waiting" in driver.outbox_states(page)
     assert page.locator("text=chờ đồng bộ").count() >= 1
@@ -94,7 +105,21 @@ def test_offline_survey_survives_reload_and_syncs_once(live_server: Any, page: A
 
     driver.open_household(page, "Nguyễn Văn An")
     page.wait_for_selector("#assessment")
-    assert "Phân loại" in page.inner_text("#assessment")
+    shown = page.inner_text("#assessment")
+    assert "Phân loại" in shown
+    explained = assessments_explain([assessment])[assessment.pk]
+    assert explained.decision.vi in shown
+    texts = {i.code: i.text.vi for i in explained.indicators}
+    listed = [i for i in assessment.result["indicators"] if i["status"] != "not_deprived"]
+    assert listed
+    for indicator in listed:
+        assert page.inner_text(f'#assessment li[data-code="{indicator["code"]}"]') == (
+            f"{indicator['name_vi']}: {texts[indicator['code']]}"
+        )
+    for raw in ("members[", "sanitation.", "dwelling.", "information.", " = ", "hanging_over"):
+        assert raw not in shown
+    assert "Loại nhà tiêu hộ đang sử dụng: Cầu tõm, cầu ao." in shown
+    page.screenshot(path=tmp_path / "assessment-reasons.png", full_page=True)
     assert not page.errors
 
 

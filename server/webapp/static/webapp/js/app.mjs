@@ -313,12 +313,20 @@ function assessmentView(assessment, latest) {
     return h("div.callout", {}, h("strong", {}, gettext("Classification: awaiting sync")), h("p", {}, gettext("The server scores the survey after sync.")));
   }
   if (!assessment) return null;
-  const deprived = (assessment.indicators || []).filter((i) => i.deprived);
+  const shown = (assessment.indicators || []).filter((i) => i.status === "deprived" || i.status === "unknown");
   const text = (o, key) => (lang() === "en" ? o[`${key}_en`] : o[`${key}_vi`]) || o[`${key}_vi`] || "";
   return h("div.callout.good", { id: "assessment" },
     h("strong", {}, `${gettext("Classification")}: ${classOf(assessment)}`),
-    assessment.decision ? h("p", {}, text(assessment.decision, "text")) : null,
-    deprived.length ? h("ul.reasons", {}, deprived.map((i) => h("li", {}, h("b", {}, text(i, "name")), ": ", text(i, "reason")))) : null);
+    assessment.decision ? h("p", { id: "decision" }, decisionText(assessment.decision, text)) : null,
+    shown.length ? h("ul.reasons", {}, shown.map((i) => h("li", { dataset: { code: i.code, status: i.status } },
+      h("b", {}, text(i, "name")), ": ", text(i, "explanation")))) : null);
+}
+
+/** The server's plain-language explanation (issue 13); an assessment pulled before the
+ * server sent one shows the rule's own words, or nothing where those name fact paths. */
+function decisionText(decision, text) {
+  if (decision.explanation_vi) return text(decision, "explanation");
+  return decision.rule === "undetermined" ? "" : text(decision, "text");
 }
 
 function editRow(item) {

@@ -40,18 +40,72 @@ export function prepareForm(def) {
       fields[q.id] = info(q);
     }
   }
-  const form = { def, compiled: new Map(), choiceLists: def.choice_lists };
+  const form = { def, compiled: new Map(), choiceLists: def.choice_lists, placeholders: new Map() };
   const visit = (nodes, repeat) => {
     for (const q of nodes) {
       const scope = { fields, repeat, memberIds };
       for (const key of ["relevant", "constraint", "calculation"]) {
         if (q[key]) form.compiled.set(`${q.id}:${key}`, compile(q[key], scope));
       }
+      if (q.type === "note") compilePlaceholders(form, q.label, { fields, repeat: null, memberIds });
       if (q.questions) visit(q.questions, q.type === "repeat" ? q.id : repeat);
     }
   };
   visit(def.sections, null);
   return form;
+}
+
+// ---- placeholders in notes ------------------------------------------------------------
+
+const PLACEHOLDER = /\$\{[A-Za-z_][A-Za-z0-9_]*\}/g;
+
+/** Compile each `${name}` of a note's label as an expression; one that names no value
+ * (a repeat) stays uncompiled and shows "—" rather than stopping the whole form. */
+function compilePlaceholders(form, text, scope) {
+  for (const source of [text?.vi || "", text?.en || ""].join(" ").match(PLACEHOLDER) || []) {
+    if (form.placeholders.has(source)) continue;
+    try {
+      form.placeholders.set(source, compile(source, scope));
+    } catch (fault) {
+      if (!(fault instanceof ExpressionError)) throw fault;
+    }
+  }
+}
+
+/**
+ * A note's text in `language` with each `${name}` replaced by the current value of that
+ * question in `run` (numbers in the language's format; "—" while there is no value).
+ */
+export function fillPlaceholders(form, text, run, language) {
+  const env = { values: run.values, item: null, referenceDate: run.referenceDate };
+  return text.replace(PLACEHOLDER, (source) => {
+    const node = form.placeholders.get(source);
+    let value = null;
+    try {
+      value = node ? evaluate(node, env) : null;
+    } catch (fault) {
+      if (!(fault instanceof ExpressionError)) throw fault;
+    }
+    return displayValue(value, language);
+  });
+}
+
+/** A value as a person reads it: 1.500.000 and 36,5 in Vietnamese, 1,500,000 and 36.5 in English. */
+export function displayValue(value, language) {
+  if (value === null || value === undefined) return "—";
+  if (typeof value === "number" || value instanceof Dec) return displayNumber(String(value), language);
+  if (typeof value === "boolean") return language === "en" ? (value ? "yes" : "no") : (value ? "có" : "không");
+  if (value instanceof DateV) return value.toString().split("-").reverse().join("/");
+  if (Array.isArray(value)) return value.join(", ");
+  return String(value);
+}
+
+function displayNumber(text, language) {
+  const [, sign, whole, fraction] = /^(-?)([0-9]+)(?:\.([0-9]*))?$/.exec(text) || [null, "", text, ""];
+  const [group, mark] = language === "en" ? [",", "."] : [".", ","];
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, group);
+  const kept = (fraction || "").replace(/0+$/, "");
+  return sign + grouped + (kept ? mark + kept : "");
 }
 
 /** Questions at one answer level: groups flatten, a repeat is one node. */

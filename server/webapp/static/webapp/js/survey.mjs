@@ -3,12 +3,12 @@
 // when runForm reports no error, so nothing invalid is ever queued.
 import * as db from "./db.mjs";
 import { DateV } from "./expr.mjs";
-import { choicesOf, payloadOf, prepareForm, runForm } from "./form.mjs";
+import { choicesOf, fillPlaceholders, payloadOf, prepareForm, runForm } from "./form.mjs";
 import { payloadSha256, sha256Hex } from "./canonical.mjs";
 import { transition } from "./outbox.mjs";
 import { writeExif } from "./exif.mjs";
 import { compressPhoto } from "./photo.mjs";
-import { gettext, fmt, formatBytes, formatTime, h, mount, toast, tr, today } from "./ui.mjs";
+import { gettext, fmt, formatBytes, formatTime, h, lang, mount, toast, tr, today } from "./ui.mjs";
 
 const GPS_WARN_METRES = 50;
 const EDITABLE = new Set(["draft", "waiting", "rejected", "returned", "conflict"]);
@@ -27,7 +27,7 @@ export async function surveyScreen(root, itemId, done) {
   const s = {
     root, form: prepareForm(def), item, household, done,
     touched: new Set(), showAll: false, open: item.answers.members?.length ? -1 : 0,
-    readOnly: !EDITABLE.has(item.state), urls: [],
+    readOnly: !EDITABLE.has(item.state), urls: [], notes: new Map(),
   };
   performance.mark("survey:compiled");
   render(s);
@@ -87,7 +87,10 @@ function renderNode(s, q, prefix, index) {
       q.label ? h("h3", {}, tr(q.label)) : null, (q.questions || []).map((c) => renderNode(s, c, prefix, index)));
   }
   if (q.type === "repeat") return renderRepeat(s, q);
-  if (q.type === "note") return h("div.q.note", { dataset: { path: prefix + q.id } }, tr(q.label));
+  if (q.type === "note") {
+    s.notes.set(prefix + q.id, q);
+    return h("div.q.note", { dataset: { path: prefix + q.id, note: "1" } }, tr(q.label));
+  }
   if (q.type === "calculate") {
     if (!q.label) return null;
     return h("div.q.calc", { dataset: { path: prefix + q.id, calc: q.id } }, tr(q.label), ": ", h("output"));
@@ -380,6 +383,7 @@ function refresh(s) {
     const path = el.dataset.path;
     if (path in run.relevant) el.hidden = !run.relevant[path];
     if (el.dataset.calc) el.querySelector("output").textContent = String(calcValue(run, path) ?? "—");
+    if (el.dataset.note) el.textContent = fillPlaceholders(s.form, tr(s.notes.get(path).label), run, lang());
     const err = el.querySelector(":scope > .err");
     if (!err) continue;
     const e = errors.get(path);
