@@ -305,7 +305,7 @@ def test_an_address_corrected_offline_reaches_the_server_once_with_its_history(
 
 
 def test_a_correction_that_crossed_an_officers_edit_is_kept_as_a_conflict(
-    live_server: Any, page: Any, area: Area
+    live_server: Any, page: Any, area: Area, tmp_path: Any
 ):
     driver.sign_in(page, live_server.url)
     page.context.set_offline(True)
@@ -328,5 +328,5 @@ def test_a_correction_that_crossed_an_officers_edit_is_kept_as_a_conflict(
     driver.open_household(page, "Hoàng Thị Đào")
     expect(page.locator("#edits")).to_contain_text("Người khác đã sửa hộ này trước")
     expect(page.locator("p.sub")).to_contain_text("Bản Năm")  # the server's version shows
-    page.screenshot(path="docs/screenshots/conflict.png")
+    page.screenshot(path=tmp_path / "conflict.png")
     assert not page.errors
