@@ -105,7 +105,12 @@ def _rejected(index: int, client_uuid: UUID, issues: Sequence[Issue]) -> ItemOut
 
 
 def _apply_item(index: int, item: PushItem, store: PushStore) -> ItemOutcome:
+    refusals = store.authorize(item)
+    if refusals:
+        raise _Rejected(refusals)
     claim = store.claim(item)
+    if not claim.created and not rules.same_identity(claim, item):
+        raise _Rejected([issue("client_uuid", "client_uuid_reused")])
     verdict = rules.classify_receipt(
         created=claim.created,
         stored_sha256=claim.payload_sha256,
