@@ -46,7 +46,8 @@ def _errors(response) -> list[tuple[str, str]]:
     outcome = response.json()["items"][0]
     assert outcome["outcome"] == "rejected"
     for error in outcome["errors"]:
-        assert error["message_vi"] and error["message_en"]
+        assert error["message_vi"]
+        assert error["message_en"]
         assert error["message_vi"] != error["message_en"]
     return [(e["path"], e["code"]) for e in outcome["errors"]]
 
