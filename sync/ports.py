@@ -76,7 +76,9 @@ class PushStore(Protocol):
     def authorize(self, item: PushItem) -> Sequence[Issue]:
         """Return why the device user may not push this item; empty when it may.
 
-        Runs before `claim`, so a refused item stores nothing, not even a receipt.
+        Runs after `claim`, except for byte-identical resends (answered from the
+        receipt), inside the item's `atomic`: a refusal rolls the item back, so it
+        stores nothing, not even a receipt.
         A target (an edit's record, a member create's or survey's household) outside
         the user's area answers `target_not_found`, exactly as a missing one; a role
         that may not change the registry answers `permission_denied` for creates and

@@ -56,6 +56,13 @@ def test_a_resent_uuid_aimed_at_a_member_outside_the_area_answers_like_a_missing
     assert _answer(push(phone, attack)) == _answer(push(phone, missing))
     assert _answer(push(phone, attack)) == (
         "rejected",
+        [("items[0].client_uuid", "client_uuid_reused")],
+    )
+    fresh = {**attack, "client_uuid": str(uuid.uuid4())}
+    fresh_missing = {**missing, "client_uuid": str(uuid.uuid4())}
+    assert _answer(push(phone, fresh)) == _answer(push(phone, fresh_missing))
+    assert _answer(push(phone, fresh)) == (
+        "rejected",
         [("items[0].target_id", "target_not_found")],
     )
     assert _state() == before
@@ -103,3 +110,16 @@ def test_a_resent_uuid_with_another_payload_on_the_same_target_is_still_a_confli
     outcome = push(phone, again).json()["items"][0]
     assert (outcome["outcome"], outcome["conflict_reason"]) == ("conflict", "different_payload")
     assert set(ConflictCopy.objects.values_list("household_id", flat=True)) == {household_in.pk}
+
+
+def test_a_lost_answer_is_safe_to_retry_after_the_target_left_the_roster(phone, household_in):
+    """A byte-identical resend gets its first verdict, even when it could not be pushed now."""
+    member = household_in.members.order_by("created_at").last()
+    edit = item(
+        "member_edit", {"full_name": "Tên Mới"}, target_id=str(member.pk),
+        base_revision=member.revision,
+    )  # fmt: skip
+    assert _answer(push(phone, edit)) == ("accepted", [])
+    Member.objects.filter(pk=member.pk).update(removed_at="2026-01-01T00:00:00Z")
+    outcome = push(phone, edit).json()["items"][0]
+    assert (outcome["outcome"], outcome["revision"]) == ("duplicate", 2)
