@@ -105,7 +105,15 @@ def _rejected(index: int, client_uuid: UUID, issues: Sequence[Issue]) -> ItemOut
 
 
 def _apply_item(index: int, item: PushItem, store: PushStore) -> ItemOutcome:
+    """Claim, then check identity and access; a refusal rolls the item back, receipt too.
+
+    A byte-identical resend is answered from its receipt before the access checks, so
+    it always gets its first verdict again (a lost response stays safe to retry) and
+    changes nothing.
+    """
     claim = store.claim(item)
+    if not claim.created and not rules.same_identity(claim, item):
+        raise _Rejected([issue("client_uuid", "client_uuid_reused")])
     verdict = rules.classify_receipt(
         created=claim.created,
         stored_sha256=claim.payload_sha256,
@@ -113,6 +121,9 @@ def _apply_item(index: int, item: PushItem, store: PushStore) -> ItemOutcome:
     )
     if verdict is Outcome.DUPLICATE:
         return _replay(index, item, claim.outcome, claim.revision, store)
+    refusals = store.authorize(item)
+    if refusals:
+        raise _Rejected(refusals)
     if verdict is Outcome.CONFLICT:
         return _different_payload(index, item, claim.revision, store)
     if item.kind.is_edit:

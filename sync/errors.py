@@ -65,6 +65,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Mã băm không khớp với nội dung gửi lên.",
         "payload_sha256 does not match the canonical hash of the payload.",
     ),
+    "invalid_string": (
+        "Chuỗi chứa ký tự Unicode không hợp lệ (nửa cặp thay thế).",
+        "The string holds an invalid Unicode character (a lone surrogate).",
+    ),
+    "client_uuid_reused": (
+        "client_uuid này đã được dùng cho một mục khác; hãy tạo UUID mới.",
+        "This client_uuid is already used by another item; generate a new one.",
+    ),
+    "permission_denied": (
+        "Vai trò của bạn không được phép thực hiện thao tác này.",
+        "Your role does not allow this action.",
+    ),
     "target_not_found": (
         "Không tìm thấy hộ hoặc thành viên cần sửa trong địa bàn của bạn.",
         "The household or member to edit was not found in your area.",

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping
 from typing import Any
 from uuid import UUID
 
@@ -187,12 +188,46 @@ def parse_json(raw: bytes) -> object:
     so the server hashes exactly what the phone meant.
     """
     try:
-        return json.loads(
-            raw.decode("utf-8"),
-            object_pairs_hook=_unique_object,
-            parse_constant=_refuse_constant,
-        )
+        text = raw.decode("utf-8")
+        value = json.loads(text, object_pairs_hook=_unique_object, parse_constant=_refuse_constant)
     except _DuplicateKey as error:
-        raise DecodeError([issue(error.key, "duplicate_key")]) from None
+        raise DecodeError([issue(_printable(error.key), "duplicate_key")]) from None
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise DecodeError([issue("", "invalid_json")]) from None
+    if _ESCAPED_SURROGATE.search(text):
+        lone = list(_lone_surrogates(value, ""))
+        if lone:
+            raise DecodeError([issue(path, "invalid_string") for path in lone])
+    return value
+
+
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+"""UTF-8 cannot carry a surrogate, so only a \\u escape can bring one into a string."""
+
+
+def _has_lone_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _printable(text: str) -> str:
+    """Replace lone surrogates, so a path that names a bad key can still be sent back."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def _lone_surrogates(value: object, path: str) -> Iterator[str]:
+    """Yield the path of every string or key holding a lone surrogate (hashing it fails)."""
+    if isinstance(value, str) and _has_lone_surrogate(value):
+        yield path
+    elif isinstance(value, list):
+        for i, element in enumerate(value):
+            yield from _lone_surrogates(element, join_path(path, i))
+    elif isinstance(value, dict):
+        for key, element in value.items():
+            key_path = join_path(path, _printable(key))
+            if _has_lone_surrogate(key):
+                yield key_path
+            yield from _lone_surrogates(element, key_path)

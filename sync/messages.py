@@ -121,6 +121,15 @@ class PushItem:
     target_id: UUID | None = None
     base_revision: int | None = None
 
+    @property
+    def target(self) -> UUID | None:
+        """The existing record the item acts on: an edit's target, else its household.
+
+        None for a household create, which acts on no existing record. A resent
+        client_uuid must name the same target as its original receipt.
+        """
+        return self.target_id if self.kind.is_edit else self.household_id
+
 
 @dataclass(frozen=True)
 class InvalidItem:

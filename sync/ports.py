@@ -21,12 +21,17 @@ class Claim:
     """The receipt row for a client UUID, as found or as just inserted.
 
     `outcome` and `revision` are what `settle` recorded; both are None on a fresh claim.
+    `kind` and `target` are the original item's (`PushItem.target`); a receipt written
+    before targets were recorded has `target` None and `target_known` False.
     """
 
     created: bool
     payload_sha256: str
     outcome: Outcome | None = None
     revision: int | None = None
+    kind: str | None = None
+    target: UUID | None = None
+    target_known: bool = True
 
 
 class BatchRaced(Exception):
@@ -68,12 +73,25 @@ class PushStore(Protocol):
         """
         ...
 
+    def authorize(self, item: PushItem) -> Sequence[Issue]:
+        """Return why the device user may not push this item; empty when it may.
+
+        Runs after `claim`, except for byte-identical resends (answered from the
+        receipt), inside the item's `atomic`: a refusal rolls the item back, so it
+        stores nothing, not even a receipt.
+        A target (an edit's record, a member create's or survey's household) outside
+        the user's area answers `target_not_found`, exactly as a missing one; a role
+        that may not change the registry answers `permission_denied` for creates and
+        edits of households and members, as the REST API answers 403.
+        """
+        ...
+
     def claim(self, item: PushItem) -> Claim:
         """Insert the receipt for item.client_uuid, or return the existing one.
 
         MUST be enforced by a unique constraint on client_uuid (get_or_create inside
         the transaction), never by check-then-insert. The receipt stores the kind,
-        payload_sha256 and the declared attachments (item.attachments).
+        the target (item.target), payload_sha256 and the declared attachments.
         """
         ...
 

@@ -12,9 +12,13 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sync.errors import AttachmentTooLarge, BatchTooLarge, DecodeError, issue
-from sync.messages import JsonValue, Outcome
+from sync.messages import JsonValue, Outcome, PushItem
+
+if TYPE_CHECKING:
+    from sync.ports import Claim
 
 MAX_BATCH_ITEMS = 100
 MAX_BATCH_BYTES = 5 * 1024 * 1024
@@ -66,6 +70,17 @@ def classify_receipt(*, created: bool, stored_sha256: str, incoming_sha256: str)
     if stored_sha256 == incoming_sha256:
         return Outcome.DUPLICATE
     return Outcome.CONFLICT
+
+
+def same_identity(claim: Claim, item: PushItem) -> bool:
+    """Whether a resent client_uuid names the same kind and target as its original.
+
+    Anything else is a different item reusing the UUID: refused, never kept as a
+    conflict, so a resend cannot reach a record the original did not name.
+    """
+    if claim.kind is not None and claim.kind != item.kind.value:
+        return False
+    return not claim.target_known or claim.target == item.target
 
 
 def replay_outcome(stored: Outcome) -> Outcome:

@@ -16,9 +16,11 @@ import json
 import random
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sync import rules
 
@@ -55,6 +57,9 @@ def item_uuid(run: str, serial: int) -> uuid.UUID:
     return uuid.uuid5(ITEM_NAMESPACE, f"{run}-{serial}")
 
 
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
 @cache
 def _cases() -> tuple[dict[str, Any], ...]:
     """The valid conformance answers, with decimals and GPS as exact text (no floats)."""
@@ -63,6 +68,8 @@ def _cases() -> tuple[dict[str, Any], ...]:
         case = json.loads(path.read_text(encoding="utf-8"))
         if case.get("expected", {}).get("valid") is False:
             continue
+        if case["answers"].get("survey_date", "") > datetime.now(VN).date().isoformat():
+            continue  # the server refuses surveys dated in the future
         found.append(_no_floats(case["answers"]))
     return tuple(found)
 
@@ -110,8 +117,21 @@ def _int(value: Any) -> bool:
 def survey_item(
     *, client_uuid: uuid.UUID, household: uuid.UUID, serial: int, photos: tuple[Photo, ...] = ()
 ) -> dict[str, Any]:
-    """A wire push item exactly as a phone sends it (canonical hash of the payload)."""
+    """A wire push item exactly as a phone sends it (canonical hash of the payload).
+
+    Every photo answer names a declared file (the server refuses others): the given
+    photos in turn, or, without photos, a declared placeholder that is never uploaded.
+    """
     payload = survey_answers(serial)
+    refs = [p.ref() for p in photos]
+    for index, key in enumerate(sorted(k for k in payload if k.startswith("photo_"))):
+        if photos:
+            payload[key] = photos[index % len(photos)].name
+        else:
+            name = str(payload[key])
+            refs.append(
+                {"name": name, "sha256": hashlib.sha256(name.encode()).hexdigest(), "size": 1}
+            )
     return {
         "client_uuid": str(client_uuid),
         "kind": "submission",
@@ -119,7 +139,7 @@ def survey_item(
         "household_id": str(household),
         "payload": payload,
         "payload_sha256": rules.payload_sha256(payload),
-        "attachments": [p.ref() for p in photos],
+        "attachments": refs,
     }
 
 

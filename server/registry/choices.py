@@ -67,5 +67,20 @@ ETHNICITIES: dict[str, str] = {
     "lo_lo": "Lô Lô", "mang": "Mảng", "co_lao": "Cờ Lao", "bo_y": "Bố Y", "cong": "Cống",
     "si_la": "Si La", "pu_peo": "Pu Péo", "ro_mam": "Rơ Măm", "brau": "Brâu", "o_du": "Ơ Đu",
 }  # fmt: skip
-ETHNICITY_CHOICES = list(ETHNICITIES.items())
+FOREIGN = "foreign"
+"""A member who is not a Vietnamese citizen: on the survey form's list, so on the registry's."""
+ETHNICITY_CHOICES = [*ETHNICITIES.items(), (FOREIGN, _("Foreign national"))]
 MAJORITY_ETHNICITY = "kinh"
+
+FORM_RELATION_TO_REGISTRY: dict[str, str] = {"non_relative": Relation.OTHER}
+"""Survey relation codes that differ from the registry's; every other code is the same.
+
+The survey form names "not related" `non_relative` and the registry `other`; the forms
+are published and immutable, so the two lists are joined here, in one place, and a test
+checks that the mapped form list equals the registry's."""
+REGISTRY_RELATION_TO_FORM = {v: k for k, v in FORM_RELATION_TO_REGISTRY.items()}
+
+
+def relation_from_form(code: str) -> str:
+    """The registry's relation code for a survey answer."""
+    return FORM_RELATION_TO_REGISTRY.get(code, code)

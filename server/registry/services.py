@@ -1,7 +1,8 @@
 """Writes to the registry. Each service owns its transaction and records history."""
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -19,6 +20,12 @@ from server.registry.choices import LEVEL_RANK, Relation, UnitLevel
 from server.registry.models import ChangeAction, Household, HouseholdChange, Member, Unit
 
 MAX_MEMBERS = 30
+
+
+def _ID_TAKEN() -> str:  # noqa: N802 - a message, translated when raised
+    return _("This id cannot be used; generate a new one.")
+
+
 HOUSEHOLD_FIELDS = (
     "code", "head_name", "address", "latitude", "longitude", "gps_accuracy_m",
     "is_ethnic_minority", "has_meritorious_member", "receives_social_assistance",
@@ -243,7 +250,13 @@ def _member_insert(
     member.name_folded = fold(member.full_name)
     if member.birth_date and not member.birth_year:
         member.birth_year = member.birth_date.year
-    member.save(force_insert=True)
+    try:
+        with transaction.atomic():
+            member.save(force_insert=True)
+    except IntegrityError:
+        # Only the primary key is unique on members: the id is taken, in some household
+        # the caller may not see. The refusal must not say more than that.
+        raise DomainValidationError([FieldError("id", "id_taken", _ID_TAKEN())]) from None
     _record(
         household=household,
         member=member,
@@ -293,9 +306,16 @@ def member_update(
         _ensure_single_head(
             household=member.household, relation=data["relation"], exclude=member.pk
         )
+    if _member_change(member, data, actor=actor, source=source):
+        household_refresh_derived(household=member.household)
+    return member
+
+
+def _member_change(member: Member, data: Mapping[str, Any], *, actor: object, source: str) -> bool:
+    """Write the fields of `data` that differ, with history and a feed entry; True if any."""
     changes = _apply(member, data, MEMBER_FIELDS)
     if not changes:
-        return member
+        return False
     member.name_folded = fold(member.full_name)
     if "birth_date" in changes and member.birth_date:
         member.birth_year = member.birth_date.year
@@ -311,8 +331,7 @@ def member_update(
         source=source,
     )
     feed_append(kind=FeedKind.MEMBER, record_id=member.pk, scope_path=member.household.village.path)
-    household_refresh_derived(household=member.household)
-    return member
+    return True
 
 
 @transaction.atomic
@@ -322,6 +341,12 @@ def member_remove(
     member = Member.objects.select_for_update().select_related("household").get(pk=member.pk)
     if member.revision != base_revision:
         raise RevisionConflict("member", member.revision, base_revision)
+    _member_retire(member, actor=actor, source=source)
+    household_refresh_derived(household=member.household)
+
+
+def _member_retire(member: Member, *, actor: object, source: str) -> None:
+    """Mark a member removed, with history and a tombstone; the row is kept."""
     member.removed_at = timezone.now()
     member.revision = F("revision") + 1
     member.save(update_fields=["removed_at", "revision", "updated_at"])
@@ -339,7 +364,6 @@ def member_remove(
         scope_path=member.household.village.path,
         reason="deleted",
     )
-    household_refresh_derived(household=member.household)
 
 
 def _ensure_single_head(
@@ -354,3 +378,72 @@ def _ensure_single_head(
         raise DomainValidationError(
             [FieldError("relation", "duplicate_head", _("The household already has a head."))]
         )
+
+
+# --- rosters from surveys ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    """One person on a surveyed roster.
+
+    `member_id` is the registry member the app pre-filled the row from; None (or an id
+    that is not a current member of the household) means a person new to the registry.
+    `data` holds registry member fields (MEMBER_FIELDS, without citizen_id).
+    """
+
+    member_id: uuid.UUID | None
+    data: Mapping[str, Any]
+
+
+def roster_member_id(seed: uuid.UUID, index: int) -> uuid.UUID:
+    """The id of the member created from row `index` of the survey `seed`.
+
+    Derived, never taken from the phone, so a survey cannot create a member under an id
+    that exists elsewhere, and the same survey always yields the same ids.
+    """
+    return uuid.uuid5(seed, f"members[{index}]")
+
+
+@transaction.atomic
+def household_roster_replace(
+    *,
+    actor: object,
+    household: Household,
+    roster: Sequence[RosterEntry],
+    seed: uuid.UUID,
+    source: str = "survey",
+) -> None:
+    """Make the household's current members exactly the surveyed roster.
+
+    An accepted Phiếu B is the volunteer's statement of who lives in the household:
+    known members whose fields differ are updated, new people are added, and current
+    members missing from the roster are removed. Each change is one history row and one
+    feed entry; an unchanged roster writes nothing.
+    """
+    current = {
+        m.pk: m
+        for m in Member.objects.current()
+        .select_for_update()
+        .select_related("household__village")
+        .filter(household=household)
+    }
+    kept: set[uuid.UUID] = set()
+    changed = False
+    for index, entry in enumerate(roster):
+        member = current.get(entry.member_id) if entry.member_id not in kept else None
+        if member is None:
+            new_id = roster_member_id(seed, index)
+            _member_insert(
+                household=household, data=entry.data, actor=actor, source=source, member_id=new_id
+            )
+            changed = True
+            continue
+        kept.add(member.pk)
+        changed |= _member_change(member, entry.data, actor=actor, source=source)
+    for member_id, member in current.items():
+        if member_id not in kept:
+            _member_retire(member, actor=actor, source=source)
+            changed = True
+    if changed:
+        household_refresh_derived(household=household)

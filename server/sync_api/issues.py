@@ -1,6 +1,6 @@
 """Turning the server's validation errors into sync issues with both languages."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.utils import translation
@@ -57,4 +57,19 @@ def domain_issues(run: Callable[[], Any], prefix: str = "payload") -> tuple[Any,
     return None, [
         Issue(_prefixed(prefix, a.path), a.code, a.message, b.message)
         for a, b in zip(vi, en, strict=False)
+    ]
+
+
+def unknown_field_issues(
+    payload: Mapping[str, Any], allowed: frozenset[str], prefix: str = "payload"
+) -> list[Issue]:
+    """Refuse keys a payload may not carry; a serializer would drop them silently."""
+    return [
+        Issue(
+            _prefixed(prefix, key),
+            "unknown_field",
+            "Trường không được hỗ trợ.",
+            "Unknown field.",
+        )
+        for key in sorted(set(payload) - allowed)
     ]

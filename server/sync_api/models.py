@@ -8,10 +8,16 @@ from server.common.fields import JSONField
 
 
 class Receipt(models.Model):
-    """The first verdict on a client UUID. The primary key makes a resend a replay."""
+    """The first verdict on a client UUID. The primary key makes a resend a replay.
+
+    `target_id` is the record the item acted on (PushItem.target); a resend must name the
+    same one. Receipts written before it was recorded have `target_known` False.
+    """
 
     client_uuid = models.UUIDField(primary_key=True)
     kind = models.CharField(max_length=24)
+    target_id = models.UUIDField(null=True, blank=True)
+    target_known = models.BooleanField(default=True)
     payload_sha256 = models.CharField(max_length=64)
     attachments = JSONField(default=list)
     outcome = models.CharField(max_length=16, blank=True)

@@ -5,7 +5,7 @@ this adapter only honours the contracts documented in `sync/ports.py`.
 """
 
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -16,6 +16,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import QuerySet
 
 import forms
+from server.accounts import policy
 from server.accounts.models import Device, User
 from server.evidence.models import Attachment
 from server.registry import selectors as registry_selectors
@@ -33,8 +34,9 @@ from server.submissions.scoring import assessments_store, build_assessment, regi
 from server.surveys.models import FormVersion
 from server.surveys.services import form_definition
 from server.sync_api.feed import changes_since
-from server.sync_api.issues import domain_issues, serializer_issues
+from server.sync_api.issues import domain_issues, serializer_issues, unknown_field_issues
 from server.sync_api.models import ConflictCopy, Receipt
+from server.sync_api.roster import RosterPlan, roster_plan, survey_reference_date
 from sync.errors import Issue
 from sync.messages import Change, ConflictReason, Entity, ItemKind, Outcome, PushItem
 from sync.ports import BatchRaced, Claim
@@ -67,19 +69,24 @@ class _Fresh:
 class _Pending:
     """New submissions' rows, held back and inserted together when the batch or item ends.
 
-    A survey's writes are all inserts of new rows, so holding them back changes nothing
-    that a later item of the batch reads, and a rejected item is undone by truncating.
+    A survey's writes are inserts of new rows and its household's roster, applied in
+    batch order before anything a later item writes directly (`_go_direct` flushes
+    first), so holding them back changes nothing that item reads; a rejected item is
+    undone by truncating. A roster plan is checked whole before it is held, so applying
+    it cannot refuse.
     """
 
     receipts: list[Receipt] = field(default_factory=list)
     submissions: list[Submission] = field(default_factory=list)
     assessments: list[tuple[Assessment, Household]] = field(default_factory=list)
+    rosters: list[RosterPlan] = field(default_factory=list)
 
-    def mark(self) -> tuple[int, int, int]:
-        return len(self.receipts), len(self.submissions), len(self.assessments)
+    def mark(self) -> tuple[int, int, int, int]:
+        return len(self.receipts), len(self.submissions), len(self.assessments), len(self.rosters)
 
-    def truncate(self, mark: tuple[int, int, int]) -> None:
-        del self.receipts[mark[0] :], self.submissions[mark[1] :], self.assessments[mark[2] :]
+    def truncate(self, mark: tuple[int, int, int, int]) -> None:
+        del self.receipts[mark[0] :], self.submissions[mark[1] :]
+        del self.assessments[mark[2] :], self.rosters[mark[3] :]
 
     def receipt(self, client_uuid: UUID) -> Receipt | None:
         return next((r for r in self.receipts if r.client_uuid == client_uuid), None)
@@ -88,9 +95,11 @@ class _Pending:
         """Insert in dependency order; the assessments' feed rows (and lock) come last."""
         Receipt.objects.bulk_create(self.receipts)
         Submission.objects.bulk_create(self.submissions)
+        for plan in self.rosters:
+            plan.apply()
         if self.assessments:
             assessments_store(self.assessments)
-        self.truncate((0, 0, 0))
+        self.truncate((0, 0, 0, 0))
 
 
 @dataclass
@@ -200,6 +209,29 @@ class DjangoSyncStore:
         batch.households.clear()
         batch.looked_up.clear()
 
+    def authorize(self, item: PushItem) -> Sequence[Issue]:
+        """Scope, then role: an out-of-area target answers as a missing one (like REST's 404).
+
+        Surveys' households are checked by `store_new` and `keep_conflict`, from the
+        batch's read-ahead, so a survey costs no extra query here.
+        """
+        if item.kind == ItemKind.SUBMISSION:
+            return [] if item.household_id is not None else [_required("household_id")]
+        if item.kind == ItemKind.MEMBER_CREATE and self._household(item.household_id) is None:
+            return [_not_found("household_id")]
+        if item.kind.is_edit and not self._visible(item):
+            return [_not_found("target_id")]
+        if not policy.can_edit_households(self.user):
+            return [_refused()]
+        return []
+
+    def _visible(self, item: PushItem) -> bool:
+        model = Household if item.kind == ItemKind.HOUSEHOLD_EDIT else Member
+        qs = model.objects.visible_to(self.user).filter(pk=item.target_id)
+        if model is Member:
+            qs = qs.filter(removed_at__isnull=True)
+        return qs.exists()
+
     def claim(self, item: PushItem) -> Claim:
         """Insert the receipt, or read the one already there.
 
@@ -236,6 +268,7 @@ class DjangoSyncStore:
         receipt = Receipt(
             client_uuid=item.client_uuid,
             kind=str(item.kind),
+            target_id=item.target,
             payload_sha256=item.payload_sha256,
             device=self.device,
             user=self.user,
@@ -271,9 +304,19 @@ class DjangoSyncStore:
         return handlers[item.kind](item)
 
     def _household_create(self, item: PushItem) -> list[Issue]:
+        unknown = unknown_field_issues(item.payload, _HOUSEHOLD_CREATE_FIELDS)
+        for index, member in enumerate(_list(item.payload.get("members"))):
+            if isinstance(member, Mapping):
+                unknown += unknown_field_issues(
+                    member, _MEMBER_FIELDS, prefix=f"payload.members[{index}]"
+                )
+        if unknown:
+            return unknown
         data, issues = serializer_issues(lambda: HouseholdCreateSerializer(data=dict(item.payload)))
         if data is None:
             return issues
+        if _id_taken(item.client_uuid):
+            return [_reused()]
         village = registry_selectors.village_get_for_write(user=self.user, code=data.pop("village"))
         if village is None:
             return [
@@ -284,7 +327,6 @@ class DjangoSyncStore:
                     "No such village in your area.",
                 )
             ]
-        data.pop("id", None)
         _result, issues = domain_issues(
             lambda: registry_services.household_create(
                 actor=self.user,
@@ -295,15 +337,20 @@ class DjangoSyncStore:
                 source=SOURCE,
             )
         )
-        return issues
+        return _hide_taken_ids(issues)
 
     def _member_create(self, item: PushItem) -> list[Issue]:
         household = self._household(item.household_id)
         if household is None:
             return [_not_found("household_id")]
+        unknown = unknown_field_issues(item.payload, _MEMBER_FIELDS)
+        if unknown:
+            return unknown
         data, issues = serializer_issues(lambda: MemberInputSerializer(data=dict(item.payload)))
         if data is None:
             return issues
+        if _id_taken(item.client_uuid):
+            return [_reused()]
         _result, issues = domain_issues(
             lambda: registry_services.member_add(
                 actor=self.user,
@@ -313,7 +360,7 @@ class DjangoSyncStore:
                 member_id=item.client_uuid,
             )
         )
-        return issues
+        return _hide_taken_ids(issues)
 
     def _household(self, household_id: UUID | None, *, lock: bool = False) -> Household | None:
         """The household in the user's area; `lock` holds its row until the item commits.
@@ -348,20 +395,36 @@ class DjangoSyncStore:
                 )
             ]
         household = self._household(item.household_id, lock=True)
-        if item.household_id is not None and household is None:
+        if household is None:
             return [_not_found("household_id")]
         form = form_definition(version)
-        errors, resolved = forms.validate_and_resolve(form, dict(item.payload))
-        if resolved is None:
+        answers, roster_issues = roster_plan(form, item, household=household, actor=self.user)
+        errors, resolved = forms.validate_and_resolve(
+            form, answers.answers, reference_date=survey_reference_date()
+        )
+        if resolved is None or roster_issues:
             return [
-                Issue(
-                    f"payload.{e.path}" if e.path else "payload", e.code, e.message_vi, e.message_en
-                )
-                for e in errors
+                *roster_issues,
+                *(
+                    Issue(
+                        f"payload.{e.path}" if e.path else "payload",
+                        e.code,
+                        e.message_vi,
+                        e.message_en,
+                    )
+                    for e in errors
+                ),
             ]
+        if answers.plan is not None and not policy.can_edit_households(self.user):
+            return [_refused()]  # the roster would change the registry: the role may not
+        undeclared = _undeclared_photos(form, answers.answers, item)
+        if undeclared:
+            return undeclared
         submission = self._submission_row(item, version, household)
         self._pending.submissions.append(submission)
-        if household is not None and _feeds_scoring(form):
+        if answers.plan is not None:
+            self._pending.rosters.append(answers.plan)
+        if _feeds_scoring(form):
             facts = forms.facts_dict_from_resolved(form, resolved, extra=registry_facts(household))
             built = build_assessment(
                 household_id=household.pk, facts=facts, submission_id=submission.pk
@@ -399,6 +462,10 @@ class DjangoSyncStore:
 
     def apply_edit(self, item: PushItem) -> int | Sequence[Issue]:
         is_household = item.kind == ItemKind.HOUSEHOLD_EDIT
+        allowed = _HOUSEHOLD_EDIT_FIELDS if is_household else _MEMBER_FIELDS
+        unknown = unknown_field_issues(item.payload, allowed)
+        if unknown:
+            return unknown
         serializer_class = HouseholdUpdateSerializer if is_household else MemberUpdateSerializer
         payload = {**dict(item.payload), "revision": item.base_revision}
         data, issues = serializer_issues(lambda: serializer_class(data=payload, partial=True))
@@ -450,7 +517,8 @@ class DjangoSyncStore:
         candidate = item.household_id or item.target_id or item.client_uuid
         if item.kind in (ItemKind.MEMBER_EDIT,):
             return (
-                Member.objects.filter(pk=item.target_id)
+                Member.objects.visible_to(self.user)
+                .filter(pk=item.target_id)
                 .values_list("household_id", flat=True)
                 .first()
             )
@@ -511,6 +579,9 @@ def _claim_of(receipt: Receipt) -> Claim:
         payload_sha256=receipt.payload_sha256,
         outcome=Outcome(receipt.outcome) if receipt.outcome else None,
         revision=receipt.revision,
+        kind=receipt.kind,
+        target=receipt.target_id,
+        target_known=receipt.target_known,
     )
 
 
@@ -532,3 +603,95 @@ def _lost_a_race(error: Exception) -> bool:
 def _feeds_scoring(form: forms.FormDefinition) -> bool:
     """Only forms that map answers to members' facts (Phiếu B) produce an assessment."""
     return any(node.fact == "members" for node in form.walk())
+
+
+def _fields(serializer_class: type, *, without: frozenset[str] = frozenset()) -> frozenset[str]:
+    return frozenset(serializer_class().fields) - without
+
+
+_MEMBER_FIELDS = _fields(MemberInputSerializer)
+_HOUSEHOLD_CREATE_FIELDS = _fields(HouseholdCreateSerializer, without=frozenset({"id"}))
+"""The REST create's fields but `id`: a pushed household's id is its client_uuid."""
+_HOUSEHOLD_EDIT_FIELDS = _fields(HouseholdUpdateSerializer, without=frozenset({"revision"}))
+"""The REST edit's fields but `revision`: a pushed edit carries it as base_revision."""
+
+
+def _list(value: object) -> list[object]:
+    return value if isinstance(value, list) else []
+
+
+def _required(path: str) -> Issue:
+    return _issue(path, "required", "Thiếu trường bắt buộc.", "This field is required.")
+
+
+def _refused() -> Issue:
+    return _issue(
+        "kind",
+        "permission_denied",
+        "Vai trò của bạn không được phép thực hiện thao tác này.",
+        "Your role does not allow this action.",
+    )
+
+
+def _reused() -> Issue:
+    """The same answer whether the id belongs to a record in the area, elsewhere, or a receipt."""
+    return _issue(
+        "client_uuid",
+        "client_uuid_reused",
+        "client_uuid này đã được dùng cho một mục khác; hãy tạo UUID mới.",
+        "This client_uuid is already used by another item; generate a new one.",
+    )
+
+
+def _id_taken(record_id: UUID) -> bool:
+    """Whether a household or member already has this id, in any area.
+
+    Safe against races: the item's receipt, inserted first, holds the same UUID, so a
+    concurrent push of it waits on that row; other writers use fresh random ids.
+    """
+    return (
+        Household.objects.filter(pk=record_id).exists()
+        or Member.objects.filter(pk=record_id).exists()
+    )
+
+
+def _hide_taken_ids(issues: list[Issue]) -> list[Issue]:
+    """Answer a taken id (the registry's `id_taken`) like any reused client_uuid."""
+    return [_reused() if i.code == "id_taken" else i for i in issues]
+
+
+def _undeclared_photos(
+    form: forms.FormDefinition, answers: Mapping[str, Any], item: PushItem
+) -> list[Issue]:
+    """A photo answer must name a file the item declares, or the photo could never arrive."""
+    declared = {a.name for a in item.attachments}
+    issues = []
+    for path, name in _photo_answers(form, answers):
+        if name not in declared:
+            issues.append(
+                _issue(
+                    f"payload.{path}",
+                    "undeclared_attachment",
+                    f"Ảnh “{name}” không có trong danh sách tệp đính kèm của mục.",
+                    f"Photo “{name}” is not among the item's declared attachments.",
+                )
+            )
+    return issues
+
+
+def _photo_answers(
+    form: forms.FormDefinition, answers: Mapping[str, Any]
+) -> Iterator[tuple[str, str]]:
+    """(path, file name) of every answered photo question, top level and inside repeats."""
+    for node in form.walk():
+        if node.type == "repeat":
+            for index, row in enumerate(_list(answers.get(node.id))):
+                for child in node.members():
+                    value = row.get(child.id) if isinstance(row, Mapping) else None
+                    if child.type == "photo" and isinstance(value, str):
+                        yield f"{node.id}[{index}].{child.id}", value
+    repeated = {child.id for repeat in form.repeats() for child in repeat.members()}
+    for node in form.walk():
+        value = answers.get(node.id)
+        if node.type == "photo" and node.id not in repeated and isinstance(value, str):
+            yield node.id, value

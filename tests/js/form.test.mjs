@@ -64,3 +64,14 @@ test("control characters in text are refused like the server does", () => {
   const fine = runForm(survey(), { volunteer_remarks: "dòng 1\ndòng 2\tx" });
   assert.equal(fine.errors.find((e) => e.path === "volunteer_remarks"), undefined);
 });
+
+test("a roster row pre-filled from the registry keeps its member_id in the payload, and validates", () => {
+  const form = survey();
+  const c = load("forms", "conformance", "survey", "poor_rural_2024_four_deprivations.json");
+  const answers = { ...c.answers, members: c.answers.members.map((m, i) => (i === 0 ? { ...m, member_id: "m-head" } : m)) };
+  const run = runForm(form, answers);
+  assert.deepEqual(run.errors, []);
+  const payload = payloadOf(form, answers, run);
+  assert.equal(payload.members[0].member_id, "m-head");
+  assert.equal("member_id" in payload.members[1], false);
+});

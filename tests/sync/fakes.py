@@ -33,6 +33,7 @@ class Receipt:
     kind: str
     payload_sha256: str
     attachments: dict[str, AttachmentRef]
+    target: UUID | None = None
     outcome: Outcome | None = None
     revision: int | None = None
 
@@ -100,12 +101,26 @@ class FakeSyncStore:
         for name, value in saved.items():
             setattr(self, name, value)
 
+    def authorize(self, item: PushItem) -> Sequence[Issue]:
+        if item.kind.is_edit and item.target_id not in self.records:
+            return [issue("target_id", "target_not_found")]
+        return []
+
     def claim(self, item: PushItem) -> Claim:
         found = self.receipts.get(item.client_uuid)
         if found is not None:
-            return Claim(False, found.payload_sha256, found.outcome, found.revision)
+            return Claim(
+                False,
+                found.payload_sha256,
+                found.outcome,
+                found.revision,
+                kind=found.kind,
+                target=found.target,
+            )
         refs = {a.name: a for a in item.attachments}
-        self.receipts[item.client_uuid] = Receipt(item.kind.value, item.payload_sha256, refs)
+        self.receipts[item.client_uuid] = Receipt(
+            item.kind.value, item.payload_sha256, refs, item.target
+        )
         return Claim(created=True, payload_sha256=item.payload_sha256)
 
     def settle(self, client_uuid: UUID, *, outcome: Outcome, revision: int | None) -> None:

@@ -1,5 +1,6 @@
 """Building push requests exactly as a phone does: canonical JSON hashes, protocol header."""
 
+import hashlib
 import json
 import uuid
 from pathlib import Path
@@ -51,10 +52,18 @@ def survey_answers(case: str = "poor_rural_2024_four_deprivations") -> dict[str,
     return answers
 
 
+def declared_photos(answers: dict[str, Any]) -> list[dict[str, Any]]:
+    """Attachment refs for every photo an answer names: a survey must declare its photos."""
+    names = sorted(v for k, v in answers.items() if k.startswith("photo_") and isinstance(v, str))
+    return [{"name": n, "sha256": hashlib.sha256(n.encode()).hexdigest(), "size": 1} for n in names]
+
+
 def survey_item(household: Any, answers: dict[str, Any] | None = None, **extra: Any) -> dict:
+    answers = answers or survey_answers()
+    extra.setdefault("attachments", declared_photos(answers))
     return item(
         "submission",
-        answers or survey_answers(),
+        answers,
         form={"id": "household_survey", "version": "1"},
         household_id=str(household.pk),
         **extra,

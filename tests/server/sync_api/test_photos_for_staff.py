@@ -12,7 +12,7 @@ from server.evidence.models import Attachment
 from server.registry.models import Household
 from server.surveys.services import publish_shipped_forms
 from tests.server.conftest import client_for
-from tests.server.sync_api.helpers import HEADERS, item, push
+from tests.server.sync_api.helpers import HEADERS, declared_photos, item, push
 from tests.server.sync_api.test_submissions import survey_answers
 
 
@@ -37,12 +37,14 @@ def phone(personas):
 
 def submit_with_photo(phone, household, data: bytes) -> uuid.UUID:
     sid = uuid.uuid4()
+    answers = survey_answers()
     attachments = [
-        {"name": "front.jpg", "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+        {"name": "front.jpg", "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)},
+        *(ref for ref in declared_photos(answers) if ref["name"] != "front.jpg"),
     ]
     sub = item(
         "submission",
-        survey_answers(),
+        answers,
         client_uuid=sid,
         form={"id": "household_survey", "version": "1"},
         household_id=str(household.pk),

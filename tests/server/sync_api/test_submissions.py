@@ -67,9 +67,16 @@ def test_declared_photos_are_listed_until_they_arrive(phone, household_in):
     attachments = [
         {"name": "front.jpg", "sha256": "a" * 64, "size": 1000},
         {"name": "roof.jpg", "sha256": "b" * 64, "size": 2000},
+        {"name": "water.jpg", "sha256": "c" * 64, "size": 3000},
+        {"name": "latrine.jpg", "sha256": "d" * 64, "size": 4000},
     ]
     response = push(phone, survey_item(household_in, attachments=attachments))
-    assert response.json()["items"][0]["missing_attachments"] == ["front.jpg", "roof.jpg"]
+    assert response.json()["items"][0]["missing_attachments"] == [
+        "front.jpg",
+        "roof.jpg",
+        "water.jpg",
+        "latrine.jpg",
+    ]
     assert Submission.objects.get().attachments_complete is False
 
 
@@ -99,10 +106,9 @@ def test_a_corrected_survey_after_a_return_is_a_new_submission(phone, personas, 
 
 
 def test_staff_see_which_photos_are_still_missing(phone, personas, household_in):
-    attachments = [{"name": "front.jpg", "sha256": "a" * 64, "size": 1000}]
-    push(phone, survey_item(household_in, attachments=attachments))
+    push(phone, survey_item(household_in))
     officer = client_for(personas[Role.COMMUNE_OFFICER])
     listed = officer.get(f"/api/v1/households/{household_in.pk}/submissions/").json()
     assert [(s["attachments_complete"], s["missing_attachments"]) for s in listed] == [
-        (False, ["front.jpg"])
+        (False, ["front.jpg", "latrine.jpg", "roof.jpg", "water.jpg"])
     ]

@@ -5,6 +5,7 @@ import { matches } from "./fold.mjs";
 import { payloadSha256 } from "./canonical.mjs";
 import { changedFields, editableFields, planEdit } from "./edits.mjs";
 import { unsent } from "./outbox.mjs";
+import { rosterFromRegistry } from "./roster.mjs";
 import * as sync from "./sync.mjs";
 import { surveyScreen } from "./survey.mjs";
 import { fmt, formatTime, gettext, h, lang, mount, toast, uuid } from "./ui.mjs";
@@ -388,14 +389,7 @@ const hasRoster = (def) => def.sections.some((sec) => (sec.questions || []).some
 
 /** The registry's current members as roster items, head first; the volunteer checks them. */
 async function knownMembers(householdId) {
-  const members = (await db.all("members")).filter((m) => m.household_id === householdId);
-  members.sort((a, b) => (a.relation === "head" ? -1 : b.relation === "head" ? 1 : 0));
-  return members.map((m) => {
-    const item = { full_name: m.full_name, relation: m.relation, sex: m.sex, ethnicity: m.ethnicity };
-    if (m.birth_date) Object.assign(item, { birth_date_known: "date", birth_date: m.birth_date });
-    else if (m.birth_year) Object.assign(item, { birth_date_known: "year_only", birth_year: m.birth_year });
-    return Object.fromEntries(Object.entries(item).filter(([, v]) => v !== null && v !== undefined && v !== ""));
-  });
+  return rosterFromRegistry(await db.all("members"), householdId);
 }
 
 function initialAnswers() {

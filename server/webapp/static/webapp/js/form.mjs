@@ -421,6 +421,8 @@ export function payloadOf(form, answers, run) {
         target[q.id] = v.map((item, i) => {
           const t = {};
           level(q.questions || [], item, `${path}[${i}].`, t);
+          // Not an answer: the registry member a roster row was pre-filled from (§3.2).
+          if (typeof item.member_id === "string") t.member_id = item.member_id;
           return t;
         });
       } else target[q.id] = wireValue(type, v);
