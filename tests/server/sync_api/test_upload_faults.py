@@ -143,6 +143,25 @@ def _all_but_last(server: Gunicorn, token: str, path: str, data: bytes) -> int:
     return _last_start(len(data))
 
 
+def _twice_at_once(
+    server: Gunicorn, token: str, path: str, data: bytes, start: int
+) -> list[tuple[int, str]]:
+    """Send the same chunk on two connections released together; sorted answers."""
+    barrier = threading.Barrier(2)
+    pair: list[tuple[int, str]] = []
+
+    def send() -> None:
+        barrier.wait()
+        pair.append(_put(server, token, path, data, start))
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return sorted(pair)
+
+
 def _stored_files(db: Database, item: str) -> list[str]:
     """Media files whose name belongs to this item (photo and thumbnail copies)."""
     return sorted(p.name for p in (db.var_dir / "media").rglob(f"{item}-*"))
@@ -200,23 +219,11 @@ def test_duplicate_last_chunks_at_once_answer_201_and_200_never_422(
 ) -> None:
     """Twenty photos, each finished by two simultaneous copies of its last chunk."""
     item, photos = _declare(area, server, count=20)
-    answers: list[list[tuple[int, str]]] = []
+    answers = []
     for photo in photos:
         path = _path(item, photo)
         last = _all_but_last(server, area.token, path, photo.data)
-        barrier = threading.Barrier(2)
-        pair: list[tuple[int, str]] = []
-
-        def send(path: str = path, data: bytes = photo.data, last: int = last) -> None:
-            barrier.wait()
-            pair.append(_put(server, area.token, path, data, last))
-
-        threads = [threading.Thread(target=send) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
-        answers.append(sorted(pair))
+        answers.append(_twice_at_once(server, area.token, path, photo.data, last))
     assert answers == [[(200, str(len(p.data))), (201, str(len(p.data)))] for p in photos], answers
     for photo in photos:
         complete, _received, file = _row(area.db, item, photo.name)
