@@ -50,7 +50,7 @@ SEED = 20261122
 RESTART_AFTER = 24
 """Proxy connections before the crash: about 6 of each phone's 10 push batches."""
 RUN = "fault-injection"
-DEADLINE_SECONDS = 360
+DEADLINE_SECONDS = 900
 CHAOS = ChaosConfig(
     seed=SEED,
     drop=0.04,
