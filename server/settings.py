@@ -150,6 +150,8 @@ API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 5 * 1024 * 1024, minimum=1024
 # held to API_MAX_BODY_BYTES by server.api.middleware before they read anything.
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(API_MAX_BODY_BYTES, 11 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+# Photo uploads untouched this long are removed (their phone restarts from offset 0).
+ATTACHMENT_INCOMPLETE_TTL_HOURS = env_int("ATTACHMENT_INCOMPLETE_TTL_HOURS", 72, minimum=1)
 
 # Background work: Celery. Without a broker, tasks run inline (the embedded default).
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
@@ -161,6 +163,13 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Run by `celery beat`; without a beat, cron `manage.py expire_uploads` instead.
+CELERY_BEAT_SCHEDULE = {
+    "evidence-expire-incomplete-uploads": {
+        "task": "evidence.expire_incomplete_uploads",
+        "schedule": 3600.0,
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -104,6 +104,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Header Content-Range không hợp lệ.",
         "Invalid Content-Range header.",
     ),
+    "body_truncated": (
+        "Nội dung bị cắt: nhận {received} trên {expected} byte; hãy gửi lại.",
+        "The body was cut short: {received} of {expected} bytes arrived; send it again.",
+    ),
     "chunk_length_mismatch": (
         "Độ dài dữ liệu không khớp với Content-Range.",
         "The body length does not match Content-Range.",

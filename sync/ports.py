@@ -6,6 +6,7 @@ The adapter stores and reads; every protocol decision stays in `sync.engine` and
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -50,6 +51,35 @@ class UploadState:
     declared: AttachmentRef
     received: int
     complete: bool
+
+    @property
+    def unverified(self) -> bool:
+        """Every byte is held but no check has passed or failed yet."""
+        return not self.complete and self.received == self.declared.size
+
+
+class ChunkOutcome(enum.Enum):
+    """What storing one chunk (or verifying held bytes) did, decided under the row lock."""
+
+    STORED = "stored"
+    """Appended; the file is not whole yet."""
+    COMPLETED = "completed"
+    """This call made the file whole, verified it and stored it."""
+    ALREADY_COMPLETE = "already_complete"
+    """Another request finished the file first; nothing was written."""
+    OFFSET_MISMATCH = "offset_mismatch"
+    """The held byte count was not the chunk's start; nothing was written."""
+    REFUSED = "refused"
+    """All bytes arrived but failed a check; every byte was discarded (held is 0)."""
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    """The outcome, the bytes held afterwards and, for REFUSED, why."""
+
+    outcome: ChunkOutcome
+    held: int
+    issues: tuple[Issue, ...] = ()
 
 
 class PushStore(Protocol):
@@ -175,25 +205,26 @@ class UploadStore(Protocol):
         """Return what is held for the attachment; None if undeclared or not visible."""
         ...
 
-    def append(self, item_uuid: UUID, name: str, *, offset: int, data: bytes) -> int:
-        """Append `data` if exactly `offset` bytes are held; return the bytes held after.
+    def append(self, item_uuid: UUID, name: str, *, offset: int, data: bytes) -> ChunkResult:
+        """Store `data` at `offset` and, if it completes the file, verify it: one transaction.
 
-        The check and the write are one atomic step (row lock), so two concurrent
-        PUTs cannot interleave. A mismatch writes nothing.
+        With the attachment row locked (SELECT ... FOR UPDATE; SQLite's IMMEDIATE
+        transactions serialise writers): a complete file gives ALREADY_COMPLETE with
+        held = size; held != offset gives OFFSET_MISMATCH; otherwise the chunk is stored.
+        When the bytes are then whole, the same transaction checks them: SHA-256 equal to
+        the declared one (else REFUSED with `sha256_mismatch` at path `sha256`), then the
+        adapter's content checks (else REFUSED with their issues); passing stores the
+        file and marks it complete (COMPLETED), failing discards every byte (held 0).
+        A crash before the commit leaves exactly the state before the call.
         """
         ...
 
-    def received_sha256(self, item_uuid: UUID, name: str) -> str:
-        """Return the lowercase hex SHA-256 of the bytes held."""
-        ...
+    def verify(self, item_uuid: UUID, name: str) -> ChunkResult:
+        """Check an attachment whose bytes are all held but were never verified.
 
-    def complete(self, item_uuid: UUID, name: str) -> Sequence[Issue]:
-        """Validate the full file (e.g. as an image) and mark it complete; return issues.
-
-        On issues nothing is marked; the engine then calls `discard`.
+        Such a state is left by servers that committed the last chunk on its own and
+        died before checking it. Same lock and checks as the end of `append`:
+        COMPLETED, REFUSED, ALREADY_COMPLETE (another request finished it) or
+        OFFSET_MISMATCH with the bytes held when they are not all there.
         """
-        ...
-
-    def discard(self, item_uuid: UUID, name: str) -> None:
-        """Drop the bytes held so the upload restarts at offset 0."""
         ...

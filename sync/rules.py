@@ -121,6 +121,18 @@ def check_upload_bytes(content_length: int | None) -> None:
         raise AttachmentTooLarge([issue("", "attachment_too_large", limit=MAX_ATTACHMENT_BYTES)])
 
 
+def check_body_complete(content_length: int | None, received: int) -> None:
+    """Raise DecodeError (400 `body_truncated`) when fewer bytes arrived than announced.
+
+    A cut connection is the network's fault, not the server's: it is answered (if
+    anyone still listens) and logged as a refusal, not as an error.
+    """
+    if content_length is not None and received < content_length:
+        raise DecodeError(
+            [issue("Content-Length", "body_truncated", received=received, expected=content_length)]
+        )
+
+
 def clamp_pull_limit(raw: str | None) -> int:
     """Parse the `limit` query parameter; absent means DEFAULT_PULL_LIMIT.
 

@@ -1,6 +1,7 @@
 """Photos declared by pushed items, received in resumable chunks and checked when complete."""
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -31,6 +32,8 @@ class Attachment(models.Model):
     # Another item whose photo has the same perceptual hash: the same picture reused.
     reused_from = models.UUIDField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Last chunk stored; uploads untouched for ATTACHMENT_INCOMPLETE_TTL_HOURS are removed.
+    touched_at = models.DateTimeField(default=timezone.now, db_index=True)
     completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -4,10 +4,11 @@ Also the reviewers' endpoints for the conflicts sync keeps: list, one with the s
 current values, settle."""
 
 import json
+import logging
 from typing import Any
 from uuid import UUID
 
-from django.http import HttpResponse
+from django.http import HttpResponse, UnreadablePostError
 from django.utils.decorators import method_decorator
 from django.views.decorators.gzip import gzip_page
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
@@ -27,6 +28,8 @@ from server.sync_api.uploads import DjangoUploadStore
 from sync import codec, engine, rules, uploads
 from sync.errors import SyncError
 from sync.version import PROTOCOL_HEADER, check_client_protocol
+
+logger = logging.getLogger(__name__)
 
 
 def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> HttpResponse:
@@ -118,12 +121,31 @@ class SyncAttachmentApi(APIView):
                 item_uuid,
                 name,
                 content_range=request.headers.get("Content-Range"),
-                body=request.body,
+                body=_upload_body(request),
                 store=DjangoUploadStore(user=request.user),
             )
         except SyncError as error:
             return _refused(error)
         return self._reply(reply)
+
+
+def _upload_body(request: Request) -> bytes:
+    """The whole PUT body, or a 400 `body_truncated` (logged without a traceback) if cut."""
+    expected = _content_length(request)
+    try:
+        body = request.body
+    except UnreadablePostError:
+        body = None
+    try:
+        # An unreadable body counts as one byte short of what was announced.
+        rules.check_body_complete(
+            expected if body is not None else max(expected or 0, 1),
+            len(body) if body is not None else 0,
+        )
+    except SyncError:
+        logger.warning("cut upload body: %s bytes announced on %s", expected, request.path)
+        raise
+    return body or b""
 
 
 # --- kept conflicts ----------------------------------------------------------------

@@ -540,6 +540,12 @@ class DjangoSyncStore:
         declared = [a["name"] for a in receipt or []]
         if not declared:
             return []
+        # --- photos hook (issue 11), the one call into evidence from push: photos whose
+        # bytes all arrived but were never checked are checked now, so a re-push of the
+        # survey reports them stored or missing truthfully.
+        from server.evidence.services import attachments_settle
+
+        attachments_settle(item_uuid=client_uuid)
         done = self._complete_names(client_uuid)
         return [name for name in declared if name not in done]
 

@@ -20,7 +20,7 @@ from sync.client.outbox import Outbox, PendingAttachment
 from sync.client.transport import Response, Transport
 from sync.errors import DecodeError, Issue, issue
 from sync.messages import Outcome, PullPage, PushResult
-from sync.uploads import OFFSET_HEADER
+from sync.uploads import LENGTH_HEADER, OFFSET_HEADER
 from sync.version import PROTOCOL_HEADER, PROTOCOL_VERSION
 
 PUSH_PATH = "/api/v1/sync/push"
@@ -126,16 +126,25 @@ class SyncClient:
             return False
         self.outbox.set_attachment_state(pending.item_uuid, pending.name, "sending")
         path = ATTACHMENT_PATH.format(item_uuid=pending.item_uuid, name=quote(pending.name))
-        head = self._send("HEAD", path)
-        if head.status != 200:
-            self._give_up(pending, head.status, "head")
-            return False
-        return self._upload_from(pending, path, data, int(head.header(OFFSET_HEADER) or 0))
+        offset = self._head(pending, path)
+        return offset is not None and self._upload_from(pending, path, data, offset)
+
+    def _head(self, pending: PendingAttachment, path: str) -> int | None:
+        """Return the bytes the server holds (the size only once it verified the file).
+
+        None, after recording why, when the answer is a refusal or not the protocol's
+        (a captive portal's 200 carries no Upload-Offset).
+        """
+        response = self._send("HEAD", path)
+        offset = _upload_offset(response, pending.size)
+        if response.status != 200 or offset is None:
+            self._give_up(pending, response.status, "head")
+            return None
+        return offset
 
     def _upload_from(self, pending: PendingAttachment, path: str, data: bytes, offset: int) -> bool:
         """PUT chunks from `offset`, following the server's Upload-Offset after each reply.
 
-        An offset equal to the size means the server verified the file already.
         The loop is bounded so a misbehaving server cannot keep the client spinning.
         """
         restarts, budget = 0, 4 * (len(data) // self.chunk_bytes + 2) * (MAX_HASH_RESTARTS + 1)
@@ -144,17 +153,30 @@ class SyncClient:
             chunk = data[offset : offset + self.chunk_bytes]
             rng = rules.content_range_header(offset, len(chunk), len(data))
             response = self._send("PUT", path, chunk, **{"Content-Range": rng})
-            if response.status in (200, 201):
+            status, held = response.status, _upload_offset(response, len(data))
+            if status == 422 and _code(response) == "sha256_mismatch":
+                restarts += 1
+                held = 0 if restarts <= MAX_HASH_RESTARTS else None
+            elif status == 422:
+                return self._refused_bytes(pending, path)
+            if status in (200, 201) and held == len(data):
                 return self._done(pending)
-            hash_restart = response.status == 422 and _code(response) == "sha256_mismatch"
-            restarts += int(hash_restart)
-            if (
-                response.status not in (204, 409) and not hash_restart
-            ) or restarts > MAX_HASH_RESTARTS:
-                self._give_up(pending, response.status, "put")
+            if status == 409 and held == len(data):
+                held = self._head(pending, path)  # held but maybe unchecked: HEAD checks it
+                if held is None:
+                    return False
+            elif status not in (204, 409, 422) or held is None:
+                self._give_up(pending, status, "put")
                 return False
-            offset = int(response.header(OFFSET_HEADER) or 0)
+            offset = held
         return offset >= len(data) and self._done(pending)
+
+    def _refused_bytes(self, pending: PendingAttachment, path: str) -> bool:
+        """A 422 image fault: the file is refused unless another request finished it."""
+        if self._head(pending, path) == pending.size:
+            return self._done(pending)
+        self._give_up(pending, 422, "put")
+        return False
 
     def _done(self, pending: PendingAttachment) -> bool:
         self.outbox.set_attachment_state(pending.item_uuid, pending.name, "sent")
@@ -201,6 +223,18 @@ def _pull_page(response: Response) -> PullPage:
         return codec.decode_pull_page(json.loads(response.body))
     except (ValueError, DecodeError):
         raise SyncRefused(response.status, (issue("", "invalid_json"),)) from None
+
+
+def _upload_offset(response: Response, size: int) -> int | None:
+    """Upload-Offset of a protocol answer about a file of `size` bytes, else None.
+
+    An answer without both headers, or about another length, is not the server's (a
+    captive portal, a proxy's error page) and must not be taken as progress.
+    """
+    offset, length = response.header(OFFSET_HEADER), response.header(LENGTH_HEADER)
+    if not (offset and offset.isdigit() and length == str(size)) or int(offset) > size:
+        return None
+    return int(offset)
 
 
 def _code(response: Response) -> str:

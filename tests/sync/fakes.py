@@ -25,7 +25,7 @@ from sync.messages import (
     Outcome,
     PushItem,
 )
-from sync.ports import BatchRaced, Claim, UploadState
+from sync.ports import BatchRaced, ChunkOutcome, ChunkResult, Claim, UploadState
 
 
 @dataclass
@@ -194,20 +194,32 @@ class FakeSyncStore:
         done = (item_uuid, name) in self.complete_blobs
         return UploadState(receipt.attachments[name], held, done)
 
-    def append(self, item_uuid: UUID, name: str, *, offset: int, data: bytes) -> int:
+    def append(self, item_uuid: UUID, name: str, *, offset: int, data: bytes) -> ChunkResult:
+        declared = self.receipts[item_uuid].attachments[name]
         blob = self.blobs.setdefault((item_uuid, name), bytearray())
-        if len(blob) == offset:
-            blob.extend(data)
-        return len(blob)
+        if (item_uuid, name) in self.complete_blobs:
+            return ChunkResult(ChunkOutcome.ALREADY_COMPLETE, declared.size)
+        if len(blob) != offset:
+            return ChunkResult(ChunkOutcome.OFFSET_MISMATCH, len(blob))
+        blob.extend(data)
+        if len(blob) < declared.size:
+            return ChunkResult(ChunkOutcome.STORED, len(blob))
+        return self.verify(item_uuid, name)
 
-    def received_sha256(self, item_uuid: UUID, name: str) -> str:
-        return hashlib.sha256(self.blobs.get((item_uuid, name), b"")).hexdigest()
-
-    def complete(self, item_uuid: UUID, name: str) -> Sequence[Issue]:
-        if name in self.bad_images:
-            return [issue("name", "wrong_type", expected="JPEG or PNG image")]
+    def verify(self, item_uuid: UUID, name: str) -> ChunkResult:
+        declared = self.receipts[item_uuid].attachments[name]
+        blob = self.blobs.get((item_uuid, name), bytearray())
+        if (item_uuid, name) in self.complete_blobs:
+            return ChunkResult(ChunkOutcome.ALREADY_COMPLETE, declared.size)
+        if len(blob) < declared.size:
+            return ChunkResult(ChunkOutcome.OFFSET_MISMATCH, len(blob))
+        problems: tuple[Issue, ...] = ()
+        if hashlib.sha256(blob).hexdigest() != declared.sha256:
+            problems = (issue("sha256", "sha256_mismatch"),)
+        elif name in self.bad_images:
+            problems = (issue("name", "wrong_type", expected="JPEG or PNG image"),)
+        if problems:
+            self.blobs.pop((item_uuid, name), None)
+            return ChunkResult(ChunkOutcome.REFUSED, 0, problems)
         self.complete_blobs.add((item_uuid, name))
-        return []
-
-    def discard(self, item_uuid: UUID, name: str) -> None:
-        self.blobs.pop((item_uuid, name), None)
+        return ChunkResult(ChunkOutcome.COMPLETED, declared.size)

@@ -350,3 +350,109 @@ def test_captive_portal_200_is_not_taken_as_an_answer(tmp_path: Path) -> None:
         client.push()
     assert (caught.value.status, caught.value.issues[0].code) == (200, "invalid_json")
     assert client.outbox.item_states() == {str(SUBMISSION): "waiting"}
+
+
+class PortalForUploads(FakeTransport):
+    """Push reaches the server; every attachment request meets a login page with 200."""
+
+    def request(
+        self, method: str, path: str, *, headers: Mapping[str, str], body: bytes | None = None
+    ) -> Response:
+        if "/attachments/" in path:
+            return Response(200, {"content-type": "text/html"}, b"<html>Dang nhap</html>")
+        return super().request(method, path, headers=headers, body=body)
+
+
+def test_captive_portal_200_to_head_and_put_leaves_the_photo_waiting(
+    tmp_path: Path, photo: Path
+) -> None:
+    server = FakeServer()
+    client = make_client(PortalForUploads(server), tmp_path / "o.db")
+    client.outbox.enqueue(submission(attachments=(PHOTO_REF,)), {"roof.jpg": photo})
+    report = client.push()
+    assert (report.uploaded, report.failed_uploads) == (0, 1)
+    assert client.outbox.attachment_states() == {(str(SUBMISSION), "roof.jpg"): "waiting"}
+    assert (SUBMISSION, "roof.jpg") not in server.store.complete_blobs
+    client.transport = FakeTransport(server)
+    assert client.push().uploaded == 1
+    assert client.outbox.attachment_states() == {(str(SUBMISSION), "roof.jpg"): "sent"}
+
+
+class PortalForPuts(FakeTransport):
+    """HEAD reaches the server; PUT meets a login page with 200."""
+
+    def request(
+        self, method: str, path: str, *, headers: Mapping[str, str], body: bytes | None = None
+    ) -> Response:
+        if method == "PUT":
+            return Response(200, {"content-type": "text/html"}, b"<html>Dang nhap</html>")
+        return super().request(method, path, headers=headers, body=body)
+
+
+def test_a_200_to_put_without_upload_offset_is_not_taken_as_complete(
+    tmp_path: Path, photo: Path
+) -> None:
+    client = make_client(PortalForPuts(FakeServer()), tmp_path / "o.db")
+    client.outbox.enqueue(submission(attachments=(PHOTO_REF,)), {"roof.jpg": photo})
+    assert client.push().failed_uploads == 1
+    assert client.outbox.attachment_states() == {(str(SUBMISSION), "roof.jpg"): "waiting"}
+
+
+class HoldsLastChunkUnchecked(FakeTransport):
+    """An older server: the last chunk is stored but not checked, and 409 reports the size."""
+
+    def request(
+        self, method: str, path: str, *, headers: Mapping[str, str], body: bytes | None = None
+    ) -> Response:
+        if method == "PUT" and headers["Content-Range"].endswith(f"-{len(PHOTO) - 1}/{len(PHOTO)}"):
+            self.server.store.blobs[(SUBMISSION, "roof.jpg")].extend(body or b"")
+            size = str(len(PHOTO))
+            return Response(409, {"upload-offset": size, "upload-length": size}, b"{}")
+        return super().request(method, path, headers=headers, body=body)
+
+
+def test_a_409_at_the_full_size_is_settled_by_head(tmp_path: Path, photo: Path) -> None:
+    server = FakeServer()
+    client = make_client(HoldsLastChunkUnchecked(server), tmp_path / "o.db", chunk=4096)
+    client.outbox.enqueue(submission(attachments=(PHOTO_REF,)), {"roof.jpg": photo})
+    assert client.push().uploaded == 1
+    assert [r[0] for r in server.requests[-2:]] == ["PUT", "HEAD"]
+    assert (SUBMISSION, "roof.jpg") in server.store.complete_blobs
+    assert client.outbox.attachment_states() == {(str(SUBMISSION), "roof.jpg"): "sent"}
+
+
+class FinishedElsewhere(FakeTransport):
+    """Another copy of the last PUT finishes the photo; this one answers 422 `empty`."""
+
+    def request(
+        self, method: str, path: str, *, headers: Mapping[str, str], body: bytes | None = None
+    ) -> Response:
+        answer = super().request(method, path, headers=headers, body=body)
+        if answer.status == 201:
+            issue = {"path": "body", "code": "empty", "message_vi": "", "message_en": ""}
+            error = {"error": {"status": 422, "issues": [issue]}}
+            return Response(422, {"upload-offset": "0"}, json.dumps(error).encode())
+        return answer
+
+
+def test_a_422_for_a_photo_another_request_finished_ends_as_sent(
+    tmp_path: Path, photo: Path
+) -> None:
+    server = FakeServer()
+    client = make_client(FinishedElsewhere(server), tmp_path / "o.db", chunk=len(PHOTO))
+    client.outbox.enqueue(submission(attachments=(PHOTO_REF,)), {"roof.jpg": photo})
+    assert client.push().uploaded == 1
+    assert [r[0] for r in server.requests if r[0] != "POST"] == ["HEAD", "PUT", "HEAD"]
+    assert client.outbox.attachment_states() == {(str(SUBMISSION), "roof.jpg"): "sent"}
+
+
+def test_an_image_refusal_rejects_the_photo_without_resending_it(
+    tmp_path: Path, photo: Path
+) -> None:
+    server = FakeServer()
+    server.store.bad_images.add("roof.jpg")
+    client = make_client(FakeTransport(server), tmp_path / "o.db", chunk=len(PHOTO))
+    client.outbox.enqueue(submission(attachments=(PHOTO_REF,)), {"roof.jpg": photo})
+    assert client.push().failed_uploads == 1
+    assert [r[0] for r in server.requests if r[0] != "POST"] == ["HEAD", "PUT", "HEAD"]
+    assert client.outbox.attachment_states() == {(str(SUBMISSION), "roof.jpg"): "rejected"}

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 import pytest
 
 from sync import uploads
 from sync.errors import DecodeError
 from sync.messages import PushBatch
+from sync.ports import ChunkResult
 from tests.sync.builders import PHOTO, PHOTO_REF, SUBMISSION, submission
 from tests.sync.fakes import FakeSyncStore
 
@@ -111,3 +114,54 @@ def test_malformed_content_range_raises_decode_error(store: FakeSyncStore) -> No
         uploads.put_chunk(
             SUBMISSION, "roof.jpg", content_range="bytes=0-1", body=b"ab", store=store
         )
+
+
+def _left_whole_unchecked(store: FakeSyncStore, data: bytes = PHOTO) -> None:
+    """Every byte held and never checked, as an older server left it after a crash."""
+    store.blobs[(SUBMISSION, "roof.jpg")] = bytearray(data)
+
+
+def test_head_checks_bytes_left_whole_and_reports_the_size_only_once_stored(
+    store: FakeSyncStore,
+) -> None:
+    _left_whole_unchecked(store)
+    reply = uploads.head_upload(SUBMISSION, "roof.jpg", store=store)
+    assert (reply.status, reply.offset) == (200, SIZE)
+    assert (SUBMISSION, "roof.jpg") in store.complete_blobs
+
+
+def test_head_on_left_over_bytes_that_fail_the_check_reports_zero(store: FakeSyncStore) -> None:
+    _left_whole_unchecked(store, bytes([PHOTO[0] ^ 1]) + PHOTO[1:])
+    reply = uploads.head_upload(SUBMISSION, "roof.jpg", store=store)
+    assert (reply.status, reply.offset) == (200, 0)
+    assert (SUBMISSION, "roof.jpg") not in store.blobs
+    assert store.complete_blobs == set()
+
+
+def test_resending_the_last_chunk_over_left_over_bytes_is_200_complete(
+    store: FakeSyncStore,
+) -> None:
+    _left_whole_unchecked(store)
+    reply = put(store, 1000, SIZE - 1)
+    assert (reply.status, reply.offset, reply.issues) == (200, SIZE, ())
+    assert bytes(store.blobs[(SUBMISSION, "roof.jpg")]) == PHOTO
+
+
+class FinishedMeanwhile(FakeSyncStore):
+    """Another request completes the photo between this one's state read and its append."""
+
+    def append(self, item_uuid: UUID, name: str, *, offset: int, data: bytes) -> ChunkResult:
+        self.blobs[(item_uuid, name)] = bytearray(PHOTO)
+        self.complete_blobs.add((item_uuid, name))
+        return super().append(item_uuid, name, offset=offset, data=data)
+
+
+def test_a_last_chunk_that_lost_the_race_is_200_already_complete_never_422() -> None:
+    from sync import engine
+
+    racing = FinishedMeanwhile()
+    engine.apply_push(PushBatch(1, (submission(attachments=(PHOTO_REF,)),)), store=racing)
+    racing.blobs[(SUBMISSION, "roof.jpg")] = bytearray(PHOTO[:1000])
+    reply = put(racing, 1000, SIZE - 1, body=b"\0" * (SIZE - 1000))
+    assert (reply.status, reply.offset, reply.issues) == (200, SIZE, ())
+    assert bytes(racing.blobs[(SUBMISSION, "roof.jpg")]) == PHOTO

@@ -8,9 +8,11 @@ phones of one volunteer push 2,000 Phiếu B surveys with two real JPEGs each th
 reference client, each from its own outbox file. Midway through the pushes (after the
 proxy has seen RESTART_AFTER connections, while every phone still has batches to send),
 gunicorn is killed with SIGKILL, so in-flight item transactions die with it, and started
-again on the same port. The phones drain their outboxes (surveys, then photos); then the
-database must hold every submission exactly once, scored, with every photo stored
-byte-identical.
+again on the same port. A second kill is aimed: the first worker to store a verified
+photo exits right after writing the file, before its transaction commits
+(server.evidence.faults). The phones drain their outboxes (surveys, then photos); then
+the database must hold every submission exactly once, scored, with every photo stored
+once, byte-identical.
 
 The proxy's fault for connection n is fixed by the seed; which request is connection n
 depends on thread timing, so the faults hit different requests from run to run, which
@@ -34,6 +36,7 @@ import pytest
 from bench.sync.chaos_proxy import ChaosConfig, ChaosProxy, Fault
 from bench.sync.payloads import Photo, household_id, item_uuid, jpeg, survey_item
 from bench.sync.servers import Database, Gunicorn, database, setup_area
+from server.evidence.faults import CRASH_ENV
 from sync import codec
 from sync.client import HttpTransport, Outbox, Retrier, RetriesExhausted, SyncClient
 
@@ -47,7 +50,7 @@ SEED = 20261122
 RESTART_AFTER = 24
 """Proxy connections before the crash: about 6 of each phone's 10 push batches."""
 RUN = "fault-injection"
-DEADLINE_SECONDS = 360
+DEADLINE_SECONDS = 900
 CHAOS = ChaosConfig(
     seed=SEED,
     drop=0.04,
@@ -203,7 +206,9 @@ def test_pushes_through_chaos_and_a_crash_store_everything_exactly_once(
         str(PHONES),
     )
     tokens = list(summary["tokens"])  # type: ignore[call-overload]
-    server = Gunicorn(db, workers=2)
+    armed = tmp_path / "crash-in-verification"
+    armed.write_text("armed")
+    server = Gunicorn(db, workers=2, env_extra={CRASH_ENV: f"stored@{armed}"})
     proxy = ChaosProxy(("127.0.0.1", server.port), CHAOS)
     phones = [Phone() for _ in range(PHONES)]
     errors: list[BaseException] = []
@@ -254,5 +259,8 @@ def test_pushes_through_chaos_and_a_crash_store_everything_exactly_once(
     media = db.var_dir / "media"
     stored = {(i, n): hashlib.sha256((media / f).read_bytes()).hexdigest() for i, n, f, _c in files}
     assert stored == photos
+    on_disk = [p for p in (media / "attachments").rglob("*") if p.is_file()]
+    assert len(on_disk) == len(photos), "a photo was stored twice"
+    assert not armed.exists(), "no worker was killed inside verification"
     destructive = {Fault.DROP, Fault.RESET_MID_BODY, Fault.LOSE_RESPONSE, Fault.REPLAY}
     assert destructive <= set(proxy.faults)

@@ -178,12 +178,30 @@ async function uploadAll(item, names) {
 }
 
 /**
+ * Upload-Offset of a protocol answer about a `size`-byte file, else null: an answer
+ * without Upload-Offset and a matching Upload-Length (a captive portal's 200) is not progress.
+ */
+function uploadOffset(response, size) {
+  const offset = response.headers.get("Upload-Offset");
+  const length = response.headers.get("Upload-Length");
+  if (offset === null || !/^\d+$/.test(offset) || length !== String(size)) return null;
+  return Number(offset) <= size ? Number(offset) : null;
+}
+
+/** HEAD: the bytes the server holds; the full size only once it verified and stored the file. */
+async function headOffset(url, size, send) {
+  const head = await send("HEAD", url, { raw: true });
+  const offset = head.status === 200 ? uploadOffset(head, size) : null;
+  if (offset === null) throw new HttpError(head.status, null);
+  return offset;
+}
+
+/**
  * Resumable PUT with Content-Range (PROTOCOL §4); resumes from the server's offset.
  * `send(method, url, options)` returns a fetch Response (injected by tests).
  */
 export async function upload(url, blob, send = request) {
-  const head = await send("HEAD", url, { raw: true });
-  let offset = head.ok ? Number(head.headers.get("Upload-Offset") || 0) : 0;
+  let offset = await headOffset(url, blob.size, send);
   let restarts = 0;
   while (offset < blob.size) {
     const end = Math.min(offset + CHUNK, blob.size) - 1;
@@ -192,12 +210,21 @@ export async function upload(url, blob, send = request) {
       headers: { "Content-Type": "application/octet-stream", "Content-Range": `bytes ${offset}-${end}/${blob.size}` },
       raw: true,
     });
-    const serverOffset = Number(response.headers.get("Upload-Offset") || 0);
-    if (response.status === 200 || response.status === 201) return;
-    if (response.status === 204) offset = serverOffset || end + 1;
-    else if (response.status === 409) offset = serverOffset;
-    else if (response.status === 422 && restarts++ < 2) offset = 0;
-    else throw new HttpError(response.status, await response.json().catch(() => null));
+    const held = uploadOffset(response, blob.size);
+    const status = response.status;
+    if ((status === 200 || status === 201) && held === blob.size) return;
+    if (status === 204 && held !== null) offset = held;
+    else if (status === 409 && held === blob.size) offset = await headOffset(url, blob.size, send);
+    else if (status === 409 && held !== null) offset = held;
+    else if (status === 422) {
+      const body = await response.json().catch(() => null);
+      const code = body?.error?.issues?.[0]?.code;
+      // sha256_mismatch: the bytes were damaged on the way; anything else: the file is refused,
+      // unless another copy of the request finished the photo meanwhile.
+      if (code === "sha256_mismatch" && restarts++ < 2) offset = 0;
+      else if ((await headOffset(url, blob.size, send)) === blob.size) return;
+      else throw new HttpError(422, body);
+    } else throw new HttpError(status, await response.json().catch(() => null));
   }
 }
 
