@@ -20,7 +20,7 @@ from server.evidence.tasks import expire_incomplete_uploads_task
 from server.submissions.models import Submission
 from server.surveys.services import publish_shipped_forms
 from tests.server.conftest import client_for
-from tests.server.sync_api.helpers import HEADERS, push, survey_item
+from tests.server.sync_api.helpers import HEADERS, push, survey_answers, survey_item
 from tests.server.sync_api.test_attachments import jpeg, put
 
 
@@ -32,7 +32,10 @@ def phone(personas):
 
 def _survey(phone, household, data: bytes, name: str = "front.jpg") -> tuple[dict, str]:
     ref = {"name": name, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
-    survey = survey_item(household, attachments=[ref])
+    # Every required photo question names the one declared file: a survey names only
+    # photos it declares, and these tests follow a single photo.
+    answers = {k: name if k.startswith("photo_") else v for k, v in survey_answers().items()}
+    survey = survey_item(household, answers, attachments=[ref])
     answer = push(phone, survey).json()["items"][0]
     assert (answer["outcome"], answer["missing_attachments"]) == ("accepted", [name])
     return survey, f"/api/v1/sync/attachments/{survey['client_uuid']}/{name}"
