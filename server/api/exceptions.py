@@ -9,6 +9,7 @@ from typing import Any
 
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -19,6 +20,14 @@ from server.api.errors import (
     PermissionRefused,
     RevisionConflict,
 )
+
+
+class CsrfFailed(exceptions.APIException):
+    """A session request without a valid CSRF token; distinct from a role refusal."""
+
+    status_code = status.HTTP_403_FORBIDDEN
+    default_code = "csrf_failed"
+    default_detail = gettext_lazy("CSRF check failed: reload the page and try again.")
 
 
 def flatten(detail: Any, prefix: str = "") -> list[FieldError]:
@@ -91,6 +100,7 @@ def _conflict(exc: RevisionConflict) -> Response:
 
 
 _MESSAGES = {
+    CsrfFailed: ("csrf_failed", None),
     exceptions.ParseError: ("parse_error", lambda: _("The request body is not valid JSON.")),
     exceptions.NotFound: ("not_found", lambda: _("Not found.")),
     exceptions.PermissionDenied: (
