@@ -9,7 +9,7 @@ from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
 from server.accounts.models import Device, User, hash_token
-from server.api.exceptions import CsrfFailed
+from server.api.csrf import CsrfFailed
 
 
 class CsrfSessionAuthentication(authentication.SessionAuthentication):

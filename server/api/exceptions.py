@@ -9,25 +9,17 @@ from typing import Any
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from server.api.csrf import CsrfFailed
 from server.api.errors import (
     DomainValidationError,
     FieldError,
     PermissionRefused,
     RevisionConflict,
 )
-
-
-class CsrfFailed(exceptions.APIException):
-    """A session request without a valid CSRF token; distinct from a role refusal."""
-
-    status_code = status.HTTP_403_FORBIDDEN
-    default_code = "csrf_failed"
-    default_detail = gettext_lazy("CSRF check failed: reload the page and try again.")
 
 
 def flatten(detail: Any, prefix: str = "") -> list[FieldError]:
