@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from server.accounts import selectors, services
 from server.accounts.models import Device, UnitAssignment, User
+from server.common.admin import NotFoundAdmin
 from server.registry.models import Unit
 
 PRIVILEGE_FIELDS = ("is_superuser", "is_staff", "groups", "user_permissions")
@@ -56,7 +57,7 @@ class PasswordChangeForm(AdminPasswordChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(NotFoundAdmin, BaseUserAdmin):  # type: ignore[misc]
     list_display = ["username", "first_name", "last_name", "role", "is_active"]
     list_filter = ["role", "is_active", "is_staff"]
     fieldsets = (*BaseUserAdmin.fieldsets, (_("Role"), {"fields": ["role"]}))  # type: ignore[misc]
@@ -97,7 +98,7 @@ def revoke_devices(
 
 
 @admin.register(Device)
-class DeviceAdmin(admin.ModelAdmin):
+class DeviceAdmin(NotFoundAdmin):
     list_display = ["name", "user", "token_prefix", "created_at", "last_used_at", "revoked_at"]
     list_filter = ["revoked_at"]
     search_fields = ["name", "user__username", "token_prefix"]
