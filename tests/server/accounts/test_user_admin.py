@@ -82,7 +82,9 @@ def test_quantri_cannot_see_or_promote_a_user_of_another_province(client, demo):
     url = f"/admin/accounts/user/{stranger.pk}/change/"
 
     assert client.get(url).status_code == 404
-    response = client.post(url, {"username": stranger.username, "role": Role.PROVINCE_ADMIN, "is_staff": "on"})
+    response = client.post(
+        url, {"username": stranger.username, "role": Role.PROVINCE_ADMIN, "is_staff": "on"}
+    )
     assert response.status_code == 404
     assert client.get(f"/admin/accounts/user/{stranger.pk}/password/").status_code == 404
 
@@ -106,8 +108,12 @@ def test_quantri_adds_a_user_only_with_a_unit_inside_his_province(client, demo):
         **{"assignments-TOTAL_FORMS": "1"},
     )
 
-    refused = client.post("/admin/accounts/user/add/", {**base, "assignments-0-unit": str(other.pk)})
-    without_unit = client.post("/admin/accounts/user/add/", {**base, "assignments-TOTAL_FORMS": "0"})
+    refused = client.post(
+        "/admin/accounts/user/add/", {**base, "assignments-0-unit": str(other.pk)}
+    )
+    without_unit = client.post(
+        "/admin/accounts/user/add/", {**base, "assignments-TOTAL_FORMS": "0"}
+    )
     assert (refused.status_code, without_unit.status_code) == (200, 200)
     assert not User.objects.filter(username="moi").exists()
 
