@@ -44,6 +44,9 @@ def test_25_wrong_passwords_lock_the_token_api_even_for_the_right_one(client, us
 
     assert response.status_code == 429
     assert response.json()["code"] == "locked_out"
+    assert response.json()["message"] == (
+        "Đăng nhập sai quá nhiều lần với tài khoản hoặc địa chỉ này. Hãy thử lại sau 30 phút."
+    )
     assert Device.objects.filter(user=user).count() == 0
 
 
