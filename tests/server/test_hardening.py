@@ -146,7 +146,9 @@ def test_searched_names_are_redacted_from_the_access_log():
 
 def test_gunicorn_logs_paths_without_query_strings():
     config = (ROOT / "gunicorn.conf.py").read_text()
-    assert "%(U)s" in config and "%(r)s" not in config and "%(q)s" not in config
+    assert "%(U)s" in config
+    assert "%(r)s" not in config
+    assert "%(q)s" not in config
 
 
 def _push_failure(full_name: str, citizen_id: str) -> None:
@@ -164,7 +166,8 @@ def test_the_debug_500_page_shows_no_api_body_or_local_values(settings):
     except ValueError:
         html = ExceptionReporter(request, *sys.exc_info()).get_traceback_html()
     assert "scoring failed" in html
-    assert name not in html and citizen_id not in html
+    assert name not in html
+    assert citizen_id not in html
 
 
 def test_the_debug_500_page_keeps_local_values_outside_the_api(settings):
