@@ -1,9 +1,11 @@
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from server.api.views import api_not_found
 
 admin.site.site_header = _("ChungTay administration")
 admin.site.site_title = _("ChungTay")
@@ -31,6 +33,7 @@ urlpatterns = [
         name="api-docs",
     ),
     path("i18n/", include("django.conf.urls.i18n")),
+    re_path(r"^api/(?P<path>.*)$", api_not_found),
 ]
 
 # Media (household photos) is never served from /media/, in any mode: photos are read

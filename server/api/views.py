@@ -2,7 +2,9 @@
 
 import json
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import csrf, defaults
@@ -31,6 +33,22 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if is_api(request):
         return json_error(request, 404, "not_found", _("Not found."))
     return defaults.page_not_found(request, exception)
+
+
+def api_not_found(request: HttpRequest, path: str = "") -> HttpResponse:
+    """The last /api/ route: JSON 404 in every mode, even where DEBUG shows its own page.
+
+    A GET without its trailing slash is redirected as CommonMiddleware would, since this
+    route makes every /api/ path resolve.
+    """
+    if request.method in {"GET", "HEAD"} and settings.APPEND_SLASH and not path.endswith("/"):
+        try:
+            match = resolve(f"{request.path_info}/")
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not api_not_found:
+            return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
+    return json_error(request, 404, "not_found", _("Not found."))
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

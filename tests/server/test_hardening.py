@@ -178,3 +178,17 @@ def test_the_debug_500_page_keeps_local_values_outside_the_api(settings):
     except ValueError:
         html = ExceptionReporter(request, *sys.exc_info()).get_traceback_html()
     assert "visible-outside-api" in html
+
+
+@pytest.mark.django_db
+def test_unknown_urls_under_api_answer_json_even_with_debug_on(client, settings):
+    settings.DEBUG = True
+    response = client.get("/api/v1/no-such-thing/")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+@pytest.mark.django_db
+def test_an_api_get_without_its_trailing_slash_is_still_redirected(client):
+    response = client.get("/api/v1/households?page=2")
+    assert (response.status_code, response["Location"]) == (301, "/api/v1/households/?page=2")
