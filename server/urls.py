@@ -1,12 +1,13 @@
-from django.conf import settings
-from django.conf.urls.static import static
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from server.api.root import ApiRootApi
+from server.api.views import api_not_found
 
 admin.site.site_header = _("ChungTay administration")
 admin.site.site_title = _("ChungTay")
@@ -28,9 +29,18 @@ urlpatterns = [
     path("app/", include("server.webapp.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path(
+        "api/docs/",
+        csp_update({"style-src": [UNSAFE_INLINE]})(
+            SpectacularSwaggerSplitView.as_view(url_name="schema")
+        ),
+        name="api-docs",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
+    re_path(r"^api/(?P<path>.*)$", api_not_found),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Media (household photos) is never served from /media/, in any mode: photos are read
+# only through the authorised, area-scoped view in server.evidence.
+handler404 = "server.api.views.not_found"
+handler500 = "server.api.views.server_error"

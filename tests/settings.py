@@ -3,7 +3,10 @@
 import os
 import tempfile
 
-os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+# Long and varied enough for the start-up check; used by the tests only.
+os.environ.setdefault(
+    "SECRET_KEY", "test-only-secret-key-8f3c1a97e2b64d0f9a7c5e31b2d48f6a0c9e7b15d3"
+)
 
 from server.settings import *  # noqa: E402,F403
 
@@ -13,3 +16,5 @@ CELERY_TASK_ALWAYS_EAGER = True
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0

@@ -78,8 +78,10 @@ class Database:
         env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
         env.update(
             DJANGO_SETTINGS_MODULE="server.settings",
-            SECRET_KEY="bench-only-secret-key-not-for-production",  # noqa: S106
+            # Long enough for the start-up check; plain HTTP on loopback, so no TLS redirect.
+            SECRET_KEY="bench-only-secret-key-not-for-production-5f0e9c2a7b41d86e",  # noqa: S106
             DEBUG="0",
+            SECURE_SSL_REDIRECT="false",
             CHUNGTAY_VAR_DIR=str(self.var_dir),
             MEDIA_ROOT=str(self.var_dir / "media"),
             ALLOWED_HOSTS="127.0.0.1,localhost",

@@ -1,6 +1,6 @@
 """Build a benchmark area in the database named by the environment and print a device token.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench SECRET_KEY=x \\
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench SECRET_KEY=$(openssl rand -hex 32) \\
         .venv/bin/python -m bench.sync.setup_area --migrate --households 5000
 
 Without DATABASE_URL the SQLite file under $CHUNGTAY_VAR_DIR is used. `--migrate` runs

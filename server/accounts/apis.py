@@ -45,7 +45,8 @@ class DeviceTokenCreateApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        user = authenticate(request, username=data["username"], password=data["password"])
+        # The Django request, so a lockout recorded by django-axes reaches its middleware.
+        user = authenticate(request._request, username=data["username"], password=data["password"])
         if user is None:
             raise DomainValidationError(
                 [FieldError("password", "invalid_credentials", _("Wrong username or password."))]

@@ -2,15 +2,24 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
 from server.accounts.models import Device, User, hash_token
+from server.api.csrf import CsrfFailed
 
-# last_used_at is refreshed at most this often, so ordinary requests do not write.
-_TOUCH_INTERVAL = timedelta(minutes=5)
+
+class CsrfSessionAuthentication(authentication.SessionAuthentication):
+    """Session sign-in whose CSRF refusal says what it is, not that the role is lacking."""
+
+    def enforce_csrf(self, request: Request) -> None:
+        try:
+            super().enforce_csrf(request)
+        except exceptions.PermissionDenied:
+            raise CsrfFailed() from None
 
 
 class DeviceTokenAuthentication(authentication.BaseAuthentication):
@@ -34,12 +43,19 @@ class DeviceTokenAuthentication(authentication.BaseAuthentication):
             .filter(token_hash=hash_token(raw), revoked_at__isnull=True)
             .first()
         )
-        if device is None or not device.user.is_active:
-            raise exceptions.AuthenticationFailed(_("Invalid or revoked device token."))
         now = timezone.now()
-        if device.last_used_at is None or now - device.last_used_at > _TOUCH_INTERVAL:
+        if device is None or not device.user.is_active or _idle_expired(device, now):
+            raise exceptions.AuthenticationFailed(_("Invalid or revoked device token."))
+        touch = timedelta(minutes=settings.DEVICE_TOKEN_TOUCH_MINUTES)
+        if device.last_used_at is None or now - device.last_used_at > touch:
             Device.objects.filter(pk=device.pk).update(last_used_at=now)
         return device.user, device
 
     def authenticate_header(self, request: Request) -> str:
         return self.keyword
+
+
+def _idle_expired(device: Device, now: object) -> bool:
+    """A token unused for DEVICE_TOKEN_IDLE_DAYS has ended, like a revoked one."""
+    last = device.last_used_at or device.created_at
+    return bool(now - last > timedelta(days=settings.DEVICE_TOKEN_IDLE_DAYS))  # type: ignore[operator]

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 
@@ -18,3 +19,9 @@ class DeviceTokenScheme(OpenApiAuthenticationExtension):
             "name": "Authorization",
             "description": "Token <device token> (POST /api/v1/auth/device-tokens/)",
         }
+
+
+class CsrfSessionScheme(SessionScheme):
+    """The staff session, as drf-spectacular describes DRF's own SessionAuthentication."""
+
+    target_class = "server.accounts.authentication.CsrfSessionAuthentication"

@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from server.accounts import policy
-from server.accounts.models import Device, User
+from server.accounts.models import Device, UnitAssignment, User
 from server.registry.scoping import scope_q
 
 
@@ -22,3 +22,19 @@ def device_get(*, user: User, device_id: UUID) -> Device:
     if device is None:
         raise Http404
     return device
+
+
+def user_list_managed(*, actor: User) -> QuerySet[User]:
+    """Users an administrator manages: every unit they hold lies inside the actor's area.
+
+    A user with any unit outside, or with no unit at all, belongs to someone else's
+    area; superusers are managed only by superusers.
+    """
+    if actor.is_superuser and actor.is_active:
+        return User.objects.all()
+    inside = scope_q(actor, "unit__path")
+    return (
+        User.objects.filter(is_superuser=False)
+        .filter(pk__in=UnitAssignment.objects.filter(inside).values("user_id"))
+        .exclude(pk__in=UnitAssignment.objects.exclude(inside).values("user_id"))
+    )

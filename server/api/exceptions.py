@@ -13,6 +13,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from server.api.csrf import CsrfFailed
 from server.api.errors import (
     DomainValidationError,
     FieldError,
@@ -91,6 +92,7 @@ def _conflict(exc: RevisionConflict) -> Response:
 
 
 _MESSAGES = {
+    CsrfFailed: ("csrf_failed", None),
     exceptions.ParseError: ("parse_error", lambda: _("The request body is not valid JSON.")),
     exceptions.NotFound: ("not_found", lambda: _("Not found.")),
     exceptions.PermissionDenied: (

@@ -9,10 +9,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from server.accounts.models import Role, UnitAssignment, User
+from server.accounts.services import province_admin_group_sync
 from server.common.text import fold
 from server.feed.models import FeedEntry, FeedKind
 from server.feed.services import lock_feed
@@ -389,10 +389,7 @@ def _demo_user(username: str, role: str, title: str, unit: Unit) -> DemoLogin:
 
 
 def _grant_admin(user: User) -> None:
-    group, _created = Group.objects.get_or_create(name="Quản trị tỉnh")
-    group.permissions.set(
-        Permission.objects.filter(content_type__app_label__in=["registry", "accounts"])
-    )
+    group = province_admin_group_sync()
     user.is_staff = True
     user.save(update_fields=["is_staff"])
     user.groups.add(group)
