@@ -5,7 +5,6 @@ import io
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
@@ -14,12 +13,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from server.accounts import policy
-from server.api.errors import DomainValidationError, FieldError, PermissionRefused
+from server.accounts import access
+from server.accounts.access import Action
+from server.api.errors import DomainValidationError, FieldError
 from server.api.pagination import StandardPagination
 from server.registry import selectors, services
 from server.registry.importers import RowError, import_villages_csv
-from server.registry.models import Member
 from server.registry.serializers import (
     HouseholdChangeOutputSerializer,
     HouseholdCreateSerializer,
@@ -34,9 +33,8 @@ from server.registry.serializers import (
 )
 
 
-def _require_editor(user: object) -> None:
-    if not policy.can_edit_households(user):
-        raise PermissionRefused
+def _require_editor(user: object, record: object | None = None) -> None:
+    access.require(user, Action.EDIT_HOUSEHOLDS, record)
 
 
 def _validated_edit(serializer_class: type, request: Request) -> tuple[int, dict[str, Any]]:
@@ -119,10 +117,7 @@ class HouseholdListCreateApi(APIView):
 
 
 def _detail(request: Request, household_id: UUID) -> dict[str, Any]:
-    household = selectors.household_get(user=request.user, household_id=household_id)
-    members = Prefetch("members", queryset=Member.objects.current())
-    household = type(household).objects.prefetch_related(members).get(pk=household.pk)
-    household.member_count = sum(1 for _m in household.members.all())
+    household = selectors.household_detail_get(user=request.user, household_id=household_id)
     return HouseholdDetailOutputSerializer(household, context={"request": request}).data
 
 
@@ -134,7 +129,7 @@ class HouseholdDetailApi(APIView):
     @extend_schema(request=HouseholdUpdateSerializer, responses=HouseholdDetailOutputSerializer)
     def patch(self, request: Request, household_id: UUID) -> Response:
         household = selectors.household_get(user=request.user, household_id=household_id)
-        _require_editor(request.user)
+        _require_editor(request.user, household)
         revision, data = _validated_edit(HouseholdUpdateSerializer, request)
         services.household_update(
             actor=request.user, household=household, base_revision=revision, data=data
@@ -146,7 +141,7 @@ class HouseholdHistoryApi(APIView):
     @extend_schema(responses=HouseholdChangeOutputSerializer(many=True))
     def get(self, request: Request, household_id: UUID) -> Response:
         household = selectors.household_get(user=request.user, household_id=household_id)
-        qs = selectors.household_history(household=household)
+        qs = selectors.household_history(user=request.user, household=household)
         return _paginate(request, self, qs, HouseholdChangeOutputSerializer)
 
 
@@ -162,7 +157,7 @@ class MemberListCreateApi(APIView):
     @extend_schema(request=MemberInputSerializer, responses={201: MemberOutputSerializer})
     def post(self, request: Request, household_id: UUID) -> Response:
         household = selectors.household_get(user=request.user, household_id=household_id)
-        _require_editor(request.user)
+        _require_editor(request.user, household)
         serializer = MemberInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         member = services.member_add(
@@ -181,7 +176,7 @@ class MemberDetailApi(APIView):
     @extend_schema(request=MemberUpdateSerializer, responses=MemberOutputSerializer)
     def patch(self, request: Request, member_id: UUID) -> Response:
         member = selectors.member_get(user=request.user, member_id=member_id)
-        _require_editor(request.user)
+        _require_editor(request.user, member)
         revision, data = _validated_edit(MemberUpdateSerializer, request)
         member = services.member_update(
             actor=request.user, member=member, base_revision=revision, data=data
@@ -191,7 +186,7 @@ class MemberDetailApi(APIView):
     @extend_schema(responses={204: None})
     def delete(self, request: Request, member_id: UUID) -> Response:
         member = selectors.member_get(user=request.user, member_id=member_id)
-        _require_editor(request.user)
+        _require_editor(request.user, member)
         revision = request.query_params.get("revision", "")
         if not revision.isdigit():
             raise DomainValidationError(
@@ -202,8 +197,7 @@ class MemberDetailApi(APIView):
 
 
 def _require_unit_manager(user: object) -> None:
-    if not policy.can_manage_units(user):
-        raise PermissionRefused
+    access.require(user, Action.MANAGE_UNITS)
 
 
 class VillageCreateApi(APIView):

@@ -186,7 +186,7 @@ class ConflictDetailOutputSerializer(ConflictOutputSerializer):
 
     def get_current(self, conflict: ConflictCopy) -> dict[str, Any] | None:
         """The record as it is now: its revision and its values of the payload's fields."""
-        record = selectors.conflict_record(conflict)
+        record = selectors.conflict_record(conflict, user=self.context["request"].user)
         if record is None:
             return None
         # Only editable fields: the kept payload is the phone's, unvalidated.
