@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from typing import Any
 from uuid import UUID
 
@@ -30,6 +31,7 @@ from server.registry.serializers import (
     MemberOutputSerializer,
     MemberUpdateSerializer,
     UnitOutputSerializer,
+    VillageInputSerializer,
 )
 
 
@@ -48,6 +50,27 @@ def _validated_edit(serializer_class: type, request: Request) -> tuple[int, dict
             [FieldError("revision", "required", _("Send the revision you edited."))]
         )
     return revision, data
+
+
+_REVISION = re.compile(r"[0-9]{1,9}")  # a PositiveIntegerField holds up to 2,147,483,647
+
+
+def _query_revision(request: Request) -> int:
+    """The `revision` query parameter: 1–9 ASCII digits, not zero.
+
+    `str.isdigit()` is not enough: "²" and "٣" pass it, and `int()` then fails or reads
+    another script; 5,000 digits exceed `int()`'s own limit.
+    """
+    raw = request.query_params.get("revision", "")
+    if not raw:
+        raise DomainValidationError(
+            [FieldError("revision", "required", _("Send the revision you edited."))]
+        )
+    if not _REVISION.fullmatch(raw) or int(raw) == 0:
+        raise DomainValidationError(
+            [FieldError("revision", "invalid", _("The revision must be a positive whole number."))]
+        )
+    return int(raw)
 
 
 def _paginate(request: Request, view: APIView, queryset: Any, serializer: type) -> Response:
@@ -187,12 +210,8 @@ class MemberDetailApi(APIView):
     def delete(self, request: Request, member_id: UUID) -> Response:
         member = selectors.member_get(user=request.user, member_id=member_id)
         _require_editor(request.user, member)
-        revision = request.query_params.get("revision", "")
-        if not revision.isdigit():
-            raise DomainValidationError(
-                [FieldError("revision", "required", _("Send the revision you edited."))]
-            )
-        services.member_remove(actor=request.user, member=member, base_revision=int(revision))
+        revision = _query_revision(request)
+        services.member_remove(actor=request.user, member=member, base_revision=revision)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -202,11 +221,8 @@ def _require_unit_manager(user: object) -> None:
 
 class VillageCreateApi(APIView):
     @extend_schema_serializer(component_name="VillageCreateInput")
-    class InputSerializer(serializers.Serializer):
-        code = serializers.RegexField(r"^[A-Za-z0-9-]{1,20}$")
-        name = serializers.CharField(max_length=200)
-        commune = serializers.CharField(max_length=20)
-        division_type = serializers.CharField(max_length=40, required=False, default="thôn")
+    class InputSerializer(VillageInputSerializer):
+        """The same rules as each row of a CSV import."""
 
     @extend_schema(request=InputSerializer, responses={201: UnitOutputSerializer})
     def post(self, request: Request) -> Response:

@@ -4,6 +4,7 @@ Also the reviewers' endpoints for the conflicts sync keeps: list, one with the s
 current values, settle."""
 
 import json
+import re
 from typing import Any
 from uuid import UUID
 
@@ -45,8 +46,8 @@ def _refused(error: SyncError) -> HttpResponse:
 
 
 def _content_length(request: Request) -> int | None:
-    raw = request.META.get("CONTENT_LENGTH")
-    return int(raw) if raw and raw.isdigit() else None
+    raw = request.META.get("CONTENT_LENGTH") or ""
+    return int(raw) if re.fullmatch(r"[0-9]{1,12}", raw) else None
 
 
 class SyncPushApi(APIView):
