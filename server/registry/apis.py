@@ -134,7 +134,9 @@ class HouseholdListCreateApi(APIView):
             village=village,
             data=data,
             members=data.pop("members", []),
-            household_id=data.pop("id", None),
+            household_id=selectors.household_id_for_create(
+                user=request.user, requested=data.pop("id", None)
+            ),
         )
         return Response(_detail(request, household.pk), status=status.HTTP_201_CREATED)
 

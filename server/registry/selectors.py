@@ -5,8 +5,10 @@ from uuid import UUID
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from server.accounts import access
+from server.api.errors import DomainValidationError, FieldError
 from server.common.text import fold
 from server.registry.choices import UnitLevel
 from server.registry.models import Household, HouseholdChange, Member, Unit
@@ -120,6 +122,26 @@ def member_get(*, user: object, member_id: UUID, for_update: bool = False) -> Me
     if member is None:
         raise Http404
     return member
+
+
+def household_id_for_create(*, user: object, requested: UUID | None) -> UUID | None:
+    """The id to create a household under, answering an out-of-area id like a new one.
+
+    A client may choose the id (a phone creates households offline). An id already
+    taken inside the user's area is refused on the `id` field. An id taken outside it
+    is treated as unused: the household is created under a fresh id (None here), so the
+    answer is the same 201 as for a new id and reveals nothing about the other area.
+    UUIDs are random, so only a replayed or probing id can reach this.
+    """
+    if requested is None:
+        return None
+    if access.visible_households(user).filter(pk=requested).exists():
+        raise DomainValidationError(
+            [FieldError("id", "exists", _("A household with this id already exists."))]
+        )
+    if Household.objects.filter(pk=requested).exists():
+        return None
+    return requested
 
 
 def household_detail_get(*, user: object, household_id: UUID) -> Household:
