@@ -152,8 +152,10 @@ def import_villages_csv(text: str, *, user: object, dry_run: bool = False) -> Vi
     """Create villages from CSV rows; all rows or none.
 
     Columns: code, name, commune_code, division_type (thôn, bản, tổ dân phố…).
-    Row numbers count the header as row 1, as a spreadsheet shows them.
+    Row numbers count the header as row 1, as a spreadsheet shows them. Every path
+    (REST, the `import_villages` command) is held to the same role grant here.
     """
+    access.require(user, access.Action.MANAGE_UNITS)
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     missing = [c for c in VILLAGE_COLUMNS[:3] if c not in (reader.fieldnames or [])]
     if missing:
