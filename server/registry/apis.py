@@ -81,6 +81,8 @@ def _paginate(request: Request, view: APIView, queryset: Any, serializer: type) 
 
 
 class UnitListApi(APIView):
+    pagination_class = StandardPagination
+
     @extend_schema(responses=UnitOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
         params = request.query_params
@@ -104,6 +106,9 @@ class UnitDetailApi(APIView):
 
 
 class HouseholdListCreateApi(APIView):
+    pagination_class = StandardPagination
+    error_statuses = ("404",)  # the `unit` filter names a unit outside the area
+
     @extend_schema(
         parameters=[HouseholdFilterSerializer], responses=HouseholdListOutputSerializer(many=True)
     )
@@ -163,6 +168,8 @@ class HouseholdDetailApi(APIView):
 
 
 class HouseholdHistoryApi(APIView):
+    pagination_class = StandardPagination
+
     @extend_schema(responses=HouseholdChangeOutputSerializer(many=True))
     def get(self, request: Request, household_id: UUID) -> Response:
         household = selectors.household_get(user=request.user, household_id=household_id)
@@ -252,6 +259,21 @@ def _row_error_field(error: RowError) -> FieldError:
     return FieldError(path, "invalid", error.message)
 
 
+class RowErrorOutputSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    column = serializers.CharField()
+    message = serializers.CharField()
+
+
+@extend_schema_serializer(component_name="VillageImportResult")
+class VillageImportResultSerializer(serializers.Serializer):
+    """Counts of a village import, or its row errors (then nothing was stored)."""
+
+    created = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    errors = RowErrorOutputSerializer(many=True)
+
+
 class VillageImportApi(APIView):
     parser_classes = [MultiPartParser]
 
@@ -260,7 +282,18 @@ class VillageImportApi(APIView):
         file = serializers.FileField()
         dry_run = serializers.BooleanField(required=False, default=False)
 
-    @extend_schema(request=InputSerializer, responses={200: None})
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            200: VillageImportResultSerializer,
+            400: {
+                "oneOf": [
+                    {"$ref": "#/components/schemas/Error"},
+                    {"$ref": "#/components/schemas/VillageImportResult"},
+                ]
+            },
+        },
+    )
     def post(self, request: Request) -> Response:
         _require_unit_manager(request.user)
         serializer = self.InputSerializer(data=request.data)

@@ -47,6 +47,8 @@ class AssessmentOutputSerializer(serializers.ModelSerializer):
 
 
 class HouseholdAssessmentListApi(APIView):
+    pagination_class = StandardPagination
+
     @extend_schema(responses=AssessmentOutputSerializer(many=True))
     def get(self, request: Request, household_id: UUID) -> Response:
         household = household_get(user=request.user, household_id=household_id)

@@ -79,9 +79,7 @@ def test_require_answers_404_outside_the_area_before_judging_the_role(personas, 
         access.require(support, Action.EDIT_HOUSEHOLDS, household_out)
 
 
-def test_require_answers_403_inside_the_area_for_a_role_without_the_grant(
-    personas, household_in
-):
+def test_require_answers_403_inside_the_area_for_a_role_without_the_grant(personas, household_in):
     with pytest.raises(PermissionRefused):
         access.require(personas[Role.DISTRICT_REVIEWER], Action.EDIT_HOUSEHOLDS, household_in)
     access.require(personas[Role.VOLUNTEER], Action.EDIT_HOUSEHOLDS, household_in)

@@ -38,9 +38,7 @@ def _deep_targets(household, member) -> list[tuple[str, str]]:
     ]
 
 
-def test_deeply_nested_json_is_a_400_parse_error_on_every_rest_endpoint(
-    admin_client, household_in
-):
+def test_deeply_nested_json_is_a_400_parse_error_on_every_rest_endpoint(admin_client, household_in):
     before = _counts()
     member = household_in.members.first()
     for method, url in _deep_targets(household_in, member):
@@ -133,9 +131,7 @@ FOREIGN_DIGITS = ["٠٠١٠٨٠٠١٢٣٤٥", "００１０８００１２３４
 
 
 @pytest.mark.parametrize("citizen_id", FOREIGN_DIGITS)
-def test_citizen_ids_in_other_scripts_digits_are_refused_on_create(
-    citizen_id, admin_client, tree
-):
+def test_citizen_ids_in_other_scripts_digits_are_refused_on_create(citizen_id, admin_client, tree):
     before = _counts()
     body = {
         "code": "HD600",
@@ -212,9 +208,7 @@ def test_the_csv_import_applies_the_json_endpoints_rules(
     assert [(e.row, e.column, e.message) for e in result.errors] == [(2, field, message)]
     json_response = admin_client.post("/api/v1/units/villages/", row, format="json", **with_en)
     assert json_response.status_code == 400
-    assert [(e["path"], e["message"]) for e in json_response.json()["errors"]] == [
-        (field, message)
-    ]
+    assert [(e["path"], e["message"]) for e in json_response.json()["errors"]] == [(field, message)]
     assert _counts() == before
 
 
@@ -237,9 +231,7 @@ def _create(client, tree, **extra):
     return client.post("/api/v1/households/", body, format="json")
 
 
-def test_an_out_of_area_household_id_is_answered_like_a_new_one(
-    admin_client, tree, household_out
-):
+def test_an_out_of_area_household_id_is_answered_like_a_new_one(admin_client, tree, household_out):
     out_before = Household.objects.filter(pk=household_out.pk).values().get()
     response = _create(admin_client, tree, id=str(household_out.pk))
     assert response.status_code == 201
