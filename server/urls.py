@@ -27,7 +27,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
-handler500 = "server.api.server_error.server_error"
+handler400 = "server.api.fallbacks.bad_request"
+handler500 = "server.api.fallbacks.server_error"
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -116,11 +116,11 @@ def test_an_unhandled_error_under_the_api_is_the_json_error_shape(personas, monk
 
 
 def test_an_unhandled_error_outside_the_api_keeps_djangos_page(personas, monkeypatch):
-    from server.api import server_error
+    from server.api import fallbacks
 
     client = Client(raise_request_exception=False)
     request = client.get("/").wsgi_request
-    response = server_error.server_error(request)
+    response = fallbacks.server_error(request)
     assert response.status_code == 500
     assert response["Content-Type"].startswith("text/html")
 
@@ -280,3 +280,16 @@ def test_the_json_500_speaks_vietnamese_by_default(personas, monkeypatch):
     response = client.get("/api/v1/units/")
     assert response.status_code == 500
     assert response.json()["message"] == "Máy chủ không xử lý được yêu cầu. Vui lòng thử lại sau."
+
+
+def test_a_suspicious_request_under_the_api_is_a_json_400(personas, settings):
+    """A forged Host header is refused by Django itself; under /api/ the answer is still JSON."""
+    settings.ALLOWED_HOSTS = ["chungtay.example"]
+    client = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get("/api/v1/units/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "bad_request",
+        "message": "The request is not valid.",
+        "errors": [{"path": "", "code": "bad_request", "message": "The request is not valid."}],
+    }
