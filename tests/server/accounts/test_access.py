@@ -138,3 +138,20 @@ def test_household_owned_records_follow_their_household(personas, household_in, 
         household_in.pk
     }
     assert Household.objects.count() == 2
+
+
+def test_photos_are_visible_exactly_when_the_item_that_declared_them_is(
+    personas, household_in, household_out
+):
+    from server.evidence.models import Attachment
+
+    for household in (household_in, household_out):
+        Attachment.objects.create(
+            item_uuid=household.pk, name="house.jpg", declared_sha256="0" * 64, declared_size=1
+        )
+    volunteer = personas[Role.VOLUNTEER]
+    assert list(access.visible_attachments(volunteer).values_list("item_uuid", flat=True)) == [
+        household_in.pk
+    ]
+    assert access.visible_attachments_of(volunteer, household_out.pk).count() == 0
+    assert access.visible_attachments_of(volunteer, household_in.pk).count() == 1
