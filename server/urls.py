@@ -42,5 +42,6 @@ urlpatterns = [
 
 # Media (household photos) is never served from /media/, in any mode: photos are read
 # only through the authorised, area-scoped view in server.evidence.
+handler400 = "server.api.views.bad_request"
 handler404 = "server.api.views.not_found"
 handler500 = "server.api.views.server_error"

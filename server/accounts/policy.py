@@ -1,35 +1,48 @@
-"""What each role may do inside its area. Where a role may look is decided by scoping."""
+"""Role checks by name, kept for existing callers; the grants live in server.accounts.access."""
 
+from server.accounts.access import ROLE_ACTIONS, Action, allows
 from server.accounts.models import Role
 
-HOUSEHOLD_EDITORS = frozenset({Role.VOLUNTEER, Role.COMMUNE_OFFICER, Role.PROVINCE_ADMIN})
-CITIZEN_ID_READERS = frozenset({Role.COMMUNE_OFFICER, Role.PROVINCE_ADMIN})
-UNIT_MANAGERS = frozenset({Role.PROVINCE_ADMIN})
-DEVICE_MANAGERS = frozenset({Role.PROVINCE_ADMIN})
-REVIEWERS = frozenset({Role.COMMUNE_OFFICER, Role.DISTRICT_REVIEWER, Role.PROVINCE_ADMIN})
+__all__ = [
+    "CITIZEN_ID_READERS",
+    "DEVICE_MANAGERS",
+    "HOUSEHOLD_EDITORS",
+    "REVIEWERS",
+    "UNIT_MANAGERS",
+    "can_edit_households",
+    "can_manage_devices",
+    "can_manage_units",
+    "can_read_citizen_id",
+    "can_review",
+]
 
 
-def _has(user: object, roles: frozenset[Role]) -> bool:
-    if getattr(user, "is_superuser", False):
-        return True
-    return getattr(user, "role", None) in roles
+def _roles_with(action: Action) -> frozenset[Role]:
+    return frozenset(role for role, actions in ROLE_ACTIONS.items() if action in actions)
+
+
+HOUSEHOLD_EDITORS = _roles_with(Action.EDIT_HOUSEHOLDS)
+CITIZEN_ID_READERS = _roles_with(Action.READ_CITIZEN_ID)
+UNIT_MANAGERS = _roles_with(Action.MANAGE_UNITS)
+DEVICE_MANAGERS = _roles_with(Action.MANAGE_DEVICES)
+REVIEWERS = _roles_with(Action.REVIEW)
 
 
 def can_edit_households(user: object) -> bool:
-    return _has(user, HOUSEHOLD_EDITORS)
+    return allows(user, Action.EDIT_HOUSEHOLDS)
 
 
 def can_read_citizen_id(user: object) -> bool:
-    return _has(user, CITIZEN_ID_READERS)
+    return allows(user, Action.READ_CITIZEN_ID)
 
 
 def can_manage_units(user: object) -> bool:
-    return _has(user, UNIT_MANAGERS)
+    return allows(user, Action.MANAGE_UNITS)
 
 
 def can_manage_devices(user: object) -> bool:
-    return _has(user, DEVICE_MANAGERS)
+    return allows(user, Action.MANAGE_DEVICES)
 
 
 def can_review(user: object) -> bool:
-    return _has(user, REVIEWERS)
+    return allows(user, Action.REVIEW)

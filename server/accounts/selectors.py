@@ -3,7 +3,8 @@ from uuid import UUID
 from django.db.models import QuerySet
 from django.http import Http404
 
-from server.accounts import policy
+from server.accounts import access
+from server.accounts.access import Action
 from server.accounts.models import Device, UnitAssignment, User
 from server.registry.scoping import scope_q
 
@@ -11,8 +12,8 @@ from server.registry.scoping import scope_q
 def device_list(*, user: User) -> QuerySet[Device]:
     """A user's own devices; a device manager also sees devices of users in their area."""
     qs = Device.objects.select_related("user")
-    if policy.can_manage_devices(user):
-        area_users = User.objects.filter(scope_q(user, "assignments__unit__path")).values("pk")
+    if access.allows(user, Action.MANAGE_DEVICES):
+        area_users = access.visible_area_users(user).values("pk")
         return qs.filter(user_id__in=area_users) | qs.filter(user=user)
     return qs.filter(user=user)
 

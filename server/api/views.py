@@ -1,4 +1,8 @@
-"""Answers Django produces outside DRF views, in the API's JSON error shape under /api/."""
+"""Answers Django produces outside DRF views, in the API's JSON error shape under /api/.
+
+Installed as handler400/404/500, the CSRF failure view and the last /api/ route. They echo
+nothing from the request, so no personal data leaks; outside /api/ Django's own pages are kept.
+"""
 
 import json
 
@@ -6,7 +10,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import Resolver404, resolve
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from django.views import csrf, defaults
 
 
@@ -14,17 +19,20 @@ def is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
-def json_error(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
-    """Build {"code", "message", "errors"} exactly as server.api.exceptions does."""
-    body = {
-        "code": code,
-        "message": message,
-        "errors": [{"path": "", "code": code, "message": message}],
-    }
+def json_error(request: HttpRequest, status: int, code: str, message: Promise) -> HttpResponse:
+    """Build {"code", "message", "errors"} exactly as server.api.exceptions does.
+
+    The language comes from the request: a last-resort handler may run after the locale
+    middleware has stepped aside.
+    """
+    language = translation.get_language_from_request(request)
+    with translation.override(language):
+        text = str(message)
+    body = {"code": code, "message": text, "errors": [{"path": "", "code": code, "message": text}]}
     response = HttpResponse(
         json.dumps(body, ensure_ascii=False), status=status, content_type="application/json"
     )
-    response["Content-Language"] = translation.get_language()
+    response["Content-Language"] = language
     return response
 
 
@@ -53,9 +61,16 @@ def api_not_found(request: HttpRequest, path: str = "") -> HttpResponse:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if is_api(request):
-        message = _("Something went wrong on the server. Try again later.")
+        message = _("The server could not complete the request. Try again later.")
         return json_error(request, 500, "server_error", message)
     return defaults.server_error(request)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A SuspiciousOperation (forged Host header, too many form fields) with DEBUG off."""
+    if is_api(request):
+        return json_error(request, 400, "bad_request", _("The request is not valid."))
+    return defaults.bad_request(request, exception)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

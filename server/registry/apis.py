@@ -2,10 +2,10 @@
 
 import csv
 import io
+import re
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
@@ -14,12 +14,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from server.accounts import policy
-from server.api.errors import DomainValidationError, FieldError, PermissionRefused
+from server.accounts import access
+from server.accounts.access import Action
+from server.api.errors import DomainValidationError, FieldError
 from server.api.pagination import StandardPagination
 from server.registry import selectors, services
 from server.registry.importers import RowError, import_villages_csv
-from server.registry.models import Member
 from server.registry.serializers import (
     HouseholdChangeOutputSerializer,
     HouseholdCreateSerializer,
@@ -31,12 +31,12 @@ from server.registry.serializers import (
     MemberOutputSerializer,
     MemberUpdateSerializer,
     UnitOutputSerializer,
+    VillageInputSerializer,
 )
 
 
-def _require_editor(user: object) -> None:
-    if not policy.can_edit_households(user):
-        raise PermissionRefused
+def _require_editor(user: object, record: object | None = None) -> None:
+    access.require(user, Action.EDIT_HOUSEHOLDS, record)
 
 
 def _validated_edit(serializer_class: type, request: Request) -> tuple[int, dict[str, Any]]:
@@ -52,6 +52,27 @@ def _validated_edit(serializer_class: type, request: Request) -> tuple[int, dict
     return revision, data
 
 
+_REVISION = re.compile(r"[0-9]{1,9}")  # a PositiveIntegerField holds up to 2,147,483,647
+
+
+def _query_revision(request: Request) -> int:
+    """The `revision` query parameter: 1–9 ASCII digits, not zero.
+
+    `str.isdigit()` is not enough: "²" and "٣" pass it, and `int()` then fails or reads
+    another script; 5,000 digits exceed `int()`'s own limit.
+    """
+    raw = request.query_params.get("revision", "")
+    if not raw:
+        raise DomainValidationError(
+            [FieldError("revision", "required", _("Send the revision you edited."))]
+        )
+    if not _REVISION.fullmatch(raw) or int(raw) == 0:
+        raise DomainValidationError(
+            [FieldError("revision", "invalid", _("The revision must be a positive whole number."))]
+        )
+    return int(raw)
+
+
 def _paginate(request: Request, view: APIView, queryset: Any, serializer: type) -> Response:
     paginator = StandardPagination()
     page = paginator.paginate_queryset(queryset, request, view=view)
@@ -60,6 +81,8 @@ def _paginate(request: Request, view: APIView, queryset: Any, serializer: type) 
 
 
 class UnitListApi(APIView):
+    pagination_class = StandardPagination
+
     @extend_schema(responses=UnitOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
         params = request.query_params
@@ -83,6 +106,9 @@ class UnitDetailApi(APIView):
 
 
 class HouseholdListCreateApi(APIView):
+    pagination_class = StandardPagination
+    error_statuses = ("404",)  # the `unit` filter names a unit outside the area
+
     @extend_schema(
         parameters=[HouseholdFilterSerializer], responses=HouseholdListOutputSerializer(many=True)
     )
@@ -113,16 +139,15 @@ class HouseholdListCreateApi(APIView):
             village=village,
             data=data,
             members=data.pop("members", []),
-            household_id=data.pop("id", None),
+            household_id=selectors.household_id_for_create(
+                user=request.user, requested=data.pop("id", None)
+            ),
         )
         return Response(_detail(request, household.pk), status=status.HTTP_201_CREATED)
 
 
 def _detail(request: Request, household_id: UUID) -> dict[str, Any]:
-    household = selectors.household_get(user=request.user, household_id=household_id)
-    members = Prefetch("members", queryset=Member.objects.current())
-    household = type(household).objects.prefetch_related(members).get(pk=household.pk)
-    household.member_count = sum(1 for _m in household.members.all())
+    household = selectors.household_detail_get(user=request.user, household_id=household_id)
     return HouseholdDetailOutputSerializer(household, context={"request": request}).data
 
 
@@ -134,7 +159,7 @@ class HouseholdDetailApi(APIView):
     @extend_schema(request=HouseholdUpdateSerializer, responses=HouseholdDetailOutputSerializer)
     def patch(self, request: Request, household_id: UUID) -> Response:
         household = selectors.household_get(user=request.user, household_id=household_id)
-        _require_editor(request.user)
+        _require_editor(request.user, household)
         revision, data = _validated_edit(HouseholdUpdateSerializer, request)
         services.household_update(
             actor=request.user, household=household, base_revision=revision, data=data
@@ -143,10 +168,12 @@ class HouseholdDetailApi(APIView):
 
 
 class HouseholdHistoryApi(APIView):
+    pagination_class = StandardPagination
+
     @extend_schema(responses=HouseholdChangeOutputSerializer(many=True))
     def get(self, request: Request, household_id: UUID) -> Response:
         household = selectors.household_get(user=request.user, household_id=household_id)
-        qs = selectors.household_history(household=household)
+        qs = selectors.household_history(user=request.user, household=household)
         return _paginate(request, self, qs, HouseholdChangeOutputSerializer)
 
 
@@ -162,7 +189,7 @@ class MemberListCreateApi(APIView):
     @extend_schema(request=MemberInputSerializer, responses={201: MemberOutputSerializer})
     def post(self, request: Request, household_id: UUID) -> Response:
         household = selectors.household_get(user=request.user, household_id=household_id)
-        _require_editor(request.user)
+        _require_editor(request.user, household)
         serializer = MemberInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         member = services.member_add(
@@ -181,7 +208,7 @@ class MemberDetailApi(APIView):
     @extend_schema(request=MemberUpdateSerializer, responses=MemberOutputSerializer)
     def patch(self, request: Request, member_id: UUID) -> Response:
         member = selectors.member_get(user=request.user, member_id=member_id)
-        _require_editor(request.user)
+        _require_editor(request.user, member)
         revision, data = _validated_edit(MemberUpdateSerializer, request)
         member = services.member_update(
             actor=request.user, member=member, base_revision=revision, data=data
@@ -191,28 +218,20 @@ class MemberDetailApi(APIView):
     @extend_schema(responses={204: None})
     def delete(self, request: Request, member_id: UUID) -> Response:
         member = selectors.member_get(user=request.user, member_id=member_id)
-        _require_editor(request.user)
-        revision = request.query_params.get("revision", "")
-        if not revision.isdigit():
-            raise DomainValidationError(
-                [FieldError("revision", "required", _("Send the revision you edited."))]
-            )
-        services.member_remove(actor=request.user, member=member, base_revision=int(revision))
+        _require_editor(request.user, member)
+        revision = _query_revision(request)
+        services.member_remove(actor=request.user, member=member, base_revision=revision)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 def _require_unit_manager(user: object) -> None:
-    if not policy.can_manage_units(user):
-        raise PermissionRefused
+    access.require(user, Action.MANAGE_UNITS)
 
 
 class VillageCreateApi(APIView):
     @extend_schema_serializer(component_name="VillageCreateInput")
-    class InputSerializer(serializers.Serializer):
-        code = serializers.RegexField(r"^[A-Za-z0-9-]{1,20}$")
-        name = serializers.CharField(max_length=200)
-        commune = serializers.CharField(max_length=20)
-        division_type = serializers.CharField(max_length=40, required=False, default="thôn")
+    class InputSerializer(VillageInputSerializer):
+        """The same rules as each row of a CSV import."""
 
     @extend_schema(request=InputSerializer, responses={201: UnitOutputSerializer})
     def post(self, request: Request) -> Response:
@@ -240,6 +259,21 @@ def _row_error_field(error: RowError) -> FieldError:
     return FieldError(path, "invalid", error.message)
 
 
+class RowErrorOutputSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    column = serializers.CharField()
+    message = serializers.CharField()
+
+
+@extend_schema_serializer(component_name="VillageImportResult")
+class VillageImportResultSerializer(serializers.Serializer):
+    """Counts of a village import, or its row errors (then nothing was stored)."""
+
+    created = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    errors = RowErrorOutputSerializer(many=True)
+
+
 class VillageImportApi(APIView):
     parser_classes = [MultiPartParser]
 
@@ -248,7 +282,18 @@ class VillageImportApi(APIView):
         file = serializers.FileField()
         dry_run = serializers.BooleanField(required=False, default=False)
 
-    @extend_schema(request=InputSerializer, responses={200: None})
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            200: VillageImportResultSerializer,
+            400: {
+                "oneOf": [
+                    {"$ref": "#/components/schemas/Error"},
+                    {"$ref": "#/components/schemas/VillageImportResult"},
+                ]
+            },
+        },
+    )
     def post(self, request: Request) -> Response:
         _require_unit_manager(request.user)
         serializer = self.InputSerializer(data=request.data)

@@ -11,9 +11,12 @@ from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 from vietnam_provinces import Province, VietNamDivisionType, Ward
 
+from server.accounts import access
 from server.common.text import fold
 from server.registry.choices import AreaType, UnitLevel
 from server.registry.models import Unit
+from server.registry.scoping import path_within_q
+from server.registry.serializers import VillageInputSerializer
 from server.registry.services import unit_create, unit_path_for
 
 _URBAN_TYPES = {VietNamDivisionType.PHUONG, VietNamDivisionType.DAC_KHU}
@@ -119,7 +122,7 @@ def unit_move(*, unit: Unit, parent: Unit) -> None:
     old_path, new_path = unit.path, unit_path_for(code=unit.code, parent=parent)
     depth_shift = parent.depth + 1 - unit.depth
     Unit.objects.filter(pk=unit.pk).update(parent=parent)
-    Unit.objects.filter(path__startswith=old_path).update(
+    Unit.objects.filter(path_within_q("path", old_path)).update(
         path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
         depth=F("depth") + depth_shift,
     )
@@ -149,8 +152,10 @@ def import_villages_csv(text: str, *, user: object, dry_run: bool = False) -> Vi
     """Create villages from CSV rows; all rows or none.
 
     Columns: code, name, commune_code, division_type (thôn, bản, tổ dân phố…).
-    Row numbers count the header as row 1, as a spreadsheet shows them.
+    Row numbers count the header as row 1, as a spreadsheet shows them. Every path
+    (REST, the `import_villages` command) is held to the same role grant here.
     """
+    access.require(user, access.Action.MANAGE_UNITS)
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     missing = [c for c in VILLAGE_COLUMNS[:3] if c not in (reader.fieldnames or [])]
     if missing:
@@ -176,9 +181,9 @@ def import_villages_csv(text: str, *, user: object, dry_run: bool = False) -> Vi
 def _plan_villages(
     rows: list[dict[str, str]], *, user: object, result: VillageImportResult
 ) -> list[tuple[str, str, Unit, str]]:
-    communes = {u.code: u for u in Unit.objects.visible_to(user).filter(level=UnitLevel.COMMUNE)}
+    communes = {u.code: u for u in access.visible_units(user).filter(level=UnitLevel.COMMUNE)}
     existing = dict(
-        Unit.objects.filter(code__in=[r.get("code", "") for r in rows]).values_list(
+        Unit.objects.filter(code__in=[(r.get("code") or "").strip() for r in rows]).values_list(
             "code", "parent__code"
         )
     )
@@ -191,6 +196,26 @@ def _plan_villages(
     return plans
 
 
+def _validated_row(
+    number: int, row: dict[str, str], result: VillageImportResult
+) -> dict[str, str] | None:
+    """Check a row with the JSON endpoint's own serializer: one set of rules for both paths."""
+    data = {
+        "code": row.get("code") or "",
+        "name": row.get("name") or "",
+        "commune": row.get("commune_code") or "",
+    }
+    if (row.get("division_type") or "").strip():
+        data["division_type"] = row["division_type"]
+    serializer = VillageInputSerializer(data=data)
+    if serializer.is_valid():
+        return dict(serializer.validated_data)
+    for field_name, messages in serializer.errors.items():
+        column = "commune_code" if field_name == "commune" else field_name
+        result.errors.append(RowError(number, column, str(messages[0])))
+    return None
+
+
 def _plan_row(
     number: int,
     row: dict[str, str],
@@ -199,25 +224,19 @@ def _plan_row(
     seen: set[str],
     result: VillageImportResult,
 ) -> tuple[str, str, Unit, str] | None:
-    code, name = (row.get("code") or "").strip(), (row.get("name") or "").strip()
-    commune_code = (row.get("commune_code") or "").strip()
     errors_before = len(result.errors)
-    if not code or len(code) > 20 or not code.replace("-", "").isalnum():
-        result.errors.append(
-            RowError(number, "code", _("The code must be 1–20 letters or digits."))
-        )
-    elif code in seen:
+    data = _validated_row(number, row, result)
+    code = data["code"] if data else (row.get("code") or "").strip()
+    if data is not None and code in seen:
         result.errors.append(RowError(number, "code", _("The code appears twice in the file.")))
-    if not name:
-        result.errors.append(RowError(number, "name", _("The name is empty.")))
-    commune = communes.get(commune_code)
-    if commune is None:
+    commune = communes.get(data["commune"]) if data else None
+    if data is not None and commune is None:
         result.errors.append(RowError(number, "commune_code", _("No such commune in your area.")))
     seen.add(code)
-    if len(result.errors) > errors_before:
+    if data is None or len(result.errors) > errors_before:
         return None
     if code in existing:
-        if existing[code] != commune_code:
+        if existing[code] != data["commune"]:
             result.errors.append(
                 RowError(number, "code", _("The code is already used by another unit."))
             )
@@ -225,4 +244,4 @@ def _plan_row(
             result.unchanged += 1
         return None
     assert commune is not None  # noqa: S101 - checked above
-    return code, name, commune, (row.get("division_type") or "thôn").strip()
+    return code, data["name"], commune, data["division_type"]

@@ -17,10 +17,13 @@ from server.registry.choices import (
     Sex,
     UnitLevel,
 )
-from server.registry.scoping import scope_q
+from server.registry.scoping import path_within_q, scope_q
+
+CITIZEN_ID_PATTERN = r"^[0-9]{12}\Z"
+"""Twelve ASCII digits; a bare digit class would also accept Arabic-Indic and fullwidth digits."""
 
 citizen_id_validator = RegexValidator(
-    r"^\d{12}$", _("A citizen ID has exactly 12 digits."), code="citizen_id"
+    CITIZEN_ID_PATTERN, _("A citizen ID has exactly 12 digits."), code="citizen_id"
 )
 
 
@@ -30,7 +33,7 @@ class UnitQuerySet(models.QuerySet["Unit"]):
         return self.filter(scope_q(user, "path"))
 
     def descendants_of(self, unit: "Unit", *, include_self: bool = True) -> "UnitQuerySet":
-        qs = self.filter(path__startswith=unit.path)
+        qs = self.filter(path_within_q("path", unit.path))
         return qs if include_self else qs.exclude(pk=unit.pk)
 
 

@@ -1,14 +1,18 @@
-"""Reads of the registry. Every one goes through `visible_to(user)`."""
+"""Reads of the registry. Every one starts from `server.accounts.access`."""
 
 from uuid import UUID
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils.translation import gettext as _
 
+from server.accounts import access
+from server.api.errors import DomainValidationError, FieldError
 from server.common.text import fold
 from server.registry.choices import UnitLevel
 from server.registry.models import Household, HouseholdChange, Member, Unit
+from server.registry.scoping import path_within_q
 
 
 def unit_list(
@@ -18,7 +22,7 @@ def unit_list(
     level: str | None = None,
     search: str | None = None,
 ) -> QuerySet[Unit]:
-    qs = Unit.objects.visible_to(user).select_related("parent")
+    qs = access.visible_units(user).select_related("parent")
     if parent_code:
         qs = qs.filter(parent__code=parent_code)
     if level:
@@ -38,7 +42,7 @@ def unit_roots(*, user: object) -> QuerySet[Unit]:
 
 
 def unit_get(*, user: object, code: str) -> Unit:
-    unit = Unit.objects.visible_to(user).select_related("parent").filter(code=code).first()
+    unit = access.visible_units(user).select_related("parent").filter(code=code).first()
     if unit is None:
         raise Http404
     return unit
@@ -47,7 +51,7 @@ def unit_get(*, user: object, code: str) -> Unit:
 def village_get_for_write(*, user: object, code: str) -> Unit | None:
     """Return the village if the user covers it; None means 'no such village' to the caller."""
     return (
-        Unit.objects.visible_to(user)
+        access.visible_units(user)
         .select_related("parent")
         .filter(code=code, level=UnitLevel.VILLAGE)
         .first()
@@ -55,7 +59,7 @@ def village_get_for_write(*, user: object, code: str) -> Unit | None:
 
 
 def household_list(*, user: object, filters: dict[str, object]) -> QuerySet[Household]:
-    qs = Household.objects.visible_to(user).select_related("village", "commune")
+    qs = access.visible_households(user).select_related("village", "commune")
     qs = qs.annotate(member_count=Coalesce(Subquery(_member_counts), 0)).order_by(
         "commune_id", "code"
     )
@@ -77,7 +81,7 @@ def _apply_household_filters(
 ) -> QuerySet[Household]:
     unit = filters.get("unit")
     if isinstance(unit, Unit):
-        qs = qs.filter(village__path__startswith=unit.path)
+        qs = qs.filter(path_within_q("village__path", unit.path))
     if filters.get("status"):
         qs = qs.filter(status=filters["status"])
     for flag in (
@@ -97,7 +101,7 @@ def _apply_household_filters(
 
 def household_get(*, user: object, household_id: UUID, for_update: bool = False) -> Household:
     """Return the household if the user may see it; otherwise 404, same as a missing one."""
-    qs = Household.objects.visible_to(user).select_related("village", "commune")
+    qs = access.visible_households(user).select_related("village", "commune")
     if for_update:
         qs = qs.select_for_update(of=("self",))
     household = qs.filter(pk=household_id).first()
@@ -111,7 +115,7 @@ def member_list(*, household: Household) -> QuerySet[Member]:
 
 
 def member_get(*, user: object, member_id: UUID, for_update: bool = False) -> Member:
-    qs = Member.objects.visible_to(user).current().select_related("household")
+    qs = access.visible_members(user).current().select_related("household")
     if for_update:
         qs = qs.select_for_update(of=("self",))
     member = qs.filter(pk=member_id).first()
@@ -120,15 +124,51 @@ def member_get(*, user: object, member_id: UUID, for_update: bool = False) -> Me
     return member
 
 
-def household_history(*, household: Household) -> QuerySet[HouseholdChange]:
-    return HouseholdChange.objects.filter(household=household).select_related("actor")
+def household_id_for_create(*, user: object, requested: UUID | None) -> UUID | None:
+    """The id to create a household under, answering an out-of-area id like a new one.
+
+    A client may choose the id (a phone creates households offline). An id already
+    taken inside the user's area is refused on the `id` field. An id taken outside it
+    is treated as unused: the household is created under a fresh id (None here), so the
+    answer is the same 201 as for a new id and reveals nothing about the other area.
+    UUIDs are random, so only a replayed or probing id can reach this.
+    """
+    if requested is None:
+        return None
+    if access.visible_households(user).filter(pk=requested).exists():
+        raise DomainValidationError(
+            [FieldError("id", "exists", _("A household with this id already exists."))]
+        )
+    if Household.objects.filter(pk=requested).exists():
+        return None
+    return requested
+
+
+def household_detail_get(*, user: object, household_id: UUID) -> Household:
+    """A visible household with its current roster prefetched and counted."""
+    members = Prefetch("members", queryset=Member.objects.current())
+    household = (
+        access.visible_households(user)
+        .select_related("village", "commune")
+        .prefetch_related(members)
+        .filter(pk=household_id)
+        .first()
+    )
+    if household is None:
+        raise Http404
+    household.member_count = len(household.members.all())  # type: ignore[attr-defined]
+    return household
+
+
+def household_history(*, user: object, household: Household) -> QuerySet[HouseholdChange]:
+    return access.visible_history(user).filter(household=household).select_related("actor")
 
 
 def unit_status_counts(*, unit_code: str) -> dict[str, int]:
     """Households by official status in the unit's subtree; unscoped, for trusted callers."""
     unit = Unit.objects.get(code=unit_code)
     rows = (
-        Household.objects.filter(village__path__startswith=unit.path)
+        Household.objects.filter(path_within_q("village__path", unit.path))
         .values_list("status")
         .annotate(n=Count("pk"))
         .order_by("status")

@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from server.accounts import policy
 from server.registry.choices import ETHNICITY_CHOICES, HouseholdStatus, Relation, Sex
-from server.registry.models import Household, HouseholdChange, Member, Unit
+from server.registry.models import CITIZEN_ID_PATTERN, Household, HouseholdChange, Member, Unit
 from server.registry.services import mask_citizen_id
 
 # Vietnam's mainland and islands, generously boxed; a point outside is a typo or a fake.
@@ -49,7 +49,7 @@ class MemberInputSerializer(serializers.Serializer):
     relation = serializers.ChoiceField(choices=Relation.choices)
     ethnicity = serializers.ChoiceField(choices=ETHNICITY_CHOICES)
     citizen_id = serializers.RegexField(
-        r"^\d{12}$",
+        CITIZEN_ID_PATTERN,
         required=False,
         allow_null=True,
         allow_blank=False,
@@ -140,7 +140,7 @@ class GpsMixin(serializers.Serializer):
 
 
 class HouseholdFieldsSerializer(GpsMixin):
-    code = serializers.RegexField(r"^[A-Za-z0-9._-]{1,30}$", max_length=30)
+    code = serializers.RegexField(r"^[A-Za-z0-9._-]{1,30}\Z", max_length=30)
     head_name = serializers.CharField(max_length=200)
     address = serializers.CharField(max_length=300, required=False, allow_blank=True)
     is_ethnic_minority = serializers.BooleanField(required=False)
@@ -170,6 +170,25 @@ class HouseholdCreateSerializer(HouseholdFieldsSerializer):
 
 class HouseholdUpdateSerializer(HouseholdFieldsSerializer):
     revision = serializers.IntegerField(min_value=1)
+
+
+class VillageInputSerializer(serializers.Serializer):
+    """One village, whichever way it arrives: the JSON endpoint or a row of a CSV import."""
+
+    code = serializers.RegexField(
+        r"^[A-Za-z0-9-]{1,20}\Z",
+        error_messages={
+            "invalid": _("The code must be 1–20 letters or digits."),
+            "blank": _("The code must be 1–20 letters or digits."),
+            "required": _("The code must be 1–20 letters or digits."),
+        },
+    )
+    name = serializers.CharField(
+        max_length=200,
+        error_messages={"blank": _("The name is empty."), "required": _("The name is empty.")},
+    )
+    commune = serializers.CharField(max_length=20)
+    division_type = serializers.CharField(max_length=40, required=False, default="thôn")
 
 
 class MemberOutputSerializer(serializers.ModelSerializer):

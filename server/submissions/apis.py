@@ -12,12 +12,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from server.accounts.policy import can_review
-from server.api.errors import DomainValidationError, FieldError, PermissionRefused
+from server.accounts import access
+from server.accounts.access import Action
+from server.api.errors import DomainValidationError, FieldError
 from server.api.pagination import StandardPagination
 from server.feed.models import FeedKind
 from server.feed.services import feed_append
 from server.registry.selectors import household_get
+from server.submissions import selectors
 from server.submissions.explanations import assessments_explain, result_with_explanation
 from server.submissions.models import Assessment, ReviewStatus, Submission
 from server.submissions.schema import AssessmentResultSerializer
@@ -56,10 +58,12 @@ class AssessmentOutputSerializer(serializers.ModelSerializer):
 
 
 class HouseholdAssessmentListApi(APIView):
+    pagination_class = StandardPagination
+
     @extend_schema(responses=AssessmentOutputSerializer(many=True))
     def get(self, request: Request, household_id: UUID) -> Response:
         household = household_get(user=request.user, household_id=household_id)
-        qs = Assessment.objects.filter(household=household).order_by("-created_at", "-id")
+        qs = selectors.assessment_list(user=request.user, household=household)
         paginator = StandardPagination()
         page = paginator.paginate_queryset(qs, request, view=self) or []
         context = {"explanations": assessments_explain(page)}
@@ -92,12 +96,8 @@ class SubmissionOutputSerializer(serializers.ModelSerializer):
 
     def get_missing_attachments(self, submission: Submission) -> list[str]:
         """Declared photos whose bytes have not all arrived, listed honestly."""
-        from server.evidence.models import Attachment
-
-        done = set(
-            Attachment.objects.filter(item_uuid=submission.pk, complete=True).values_list(
-                "name", flat=True
-            )
+        done = selectors.received_photo_names(
+            user=self.context["request"].user, submission=submission
         )
         return [a["name"] for a in submission.attachments if a["name"] not in done]
 
@@ -106,8 +106,10 @@ class HouseholdSubmissionListApi(APIView):
     @extend_schema(responses=SubmissionOutputSerializer(many=True))
     def get(self, request: Request, household_id: UUID) -> Response:
         household = household_get(user=request.user, household_id=household_id)
-        qs = Submission.objects.filter(household=household).select_related("form_version")
-        return Response(SubmissionOutputSerializer(qs, many=True).data)
+        qs = selectors.submission_list(user=request.user, household=household)
+        return Response(
+            SubmissionOutputSerializer(qs, many=True, context={"request": request}).data
+        )
 
 
 class SubmissionReturnApi(APIView):
@@ -125,8 +127,7 @@ class SubmissionReturnApi(APIView):
             submission = submission_get(
                 user=request.user, submission_id=submission_id, for_update=True
             )
-            if not can_review(request.user):
-                raise PermissionRefused
+            access.require(request.user, Action.REVIEW, submission)
             if submission.review_status != ReviewStatus.PENDING:
                 raise DomainValidationError(
                     [
@@ -155,4 +156,4 @@ class SubmissionReturnApi(APIView):
                 record_id=submission.pk,
                 scope_path=submission.household.village.path,
             )
-        return Response(SubmissionOutputSerializer(submission).data)
+        return Response(SubmissionOutputSerializer(submission, context={"request": request}).data)

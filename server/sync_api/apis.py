@@ -5,13 +5,14 @@ current values, settle."""
 
 import json
 import logging
+import re
 from typing import Any
 from uuid import UUID
 
 from django.http import HttpResponse, UnreadablePostError
 from django.utils.decorators import method_decorator
 from django.views.decorators.gzip import gzip_page
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,6 +21,7 @@ from rest_framework.views import APIView
 from server.accounts import policy
 from server.api.errors import PermissionRefused
 from server.api.pagination import StandardPagination
+from server.api.schema import sync_ref
 from server.registry.services import mask_citizen_id
 from server.sync_api import selectors, services
 from server.sync_api.models import ConflictCopy, Resolution
@@ -48,12 +50,28 @@ def _refused(error: SyncError) -> HttpResponse:
 
 
 def _content_length(request: Request) -> int | None:
-    raw = request.META.get("CONTENT_LENGTH")
-    return int(raw) if raw and raw.isdigit() else None
+    raw = request.META.get("CONTENT_LENGTH") or ""
+    return int(raw) if re.fullmatch(r"[0-9]{1,12}", raw) else None
+
+
+_PROTOCOL_PARAMETER = OpenApiParameter(
+    PROTOCOL_HEADER,
+    int,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="The client's sync protocol version (sync/PROTOCOL.md).",
+)
+_SYNC_ERROR = sync_ref("ErrorResponse")
 
 
 class SyncPushApi(APIView):
-    @extend_schema(request={"application/json": dict}, responses={200: dict})
+    error_responses = {400: _SYNC_ERROR, 413: _SYNC_ERROR, 426: _SYNC_ERROR}
+
+    @extend_schema(
+        request={"application/json": sync_ref("PushRequest")},
+        responses={200: sync_ref("PushResponse")},
+        parameters=[_PROTOCOL_PARAMETER],
+    )
     def post(self, request: Request) -> HttpResponse:
         store = DjangoSyncStore(
             device=request.auth if hasattr(request.auth, "token_hash") else None, user=request.user
@@ -69,7 +87,16 @@ class SyncPushApi(APIView):
 
 
 class SyncPullApi(APIView):
-    @extend_schema(responses={200: dict})
+    error_responses = {400: _SYNC_ERROR, 426: _SYNC_ERROR}
+
+    @extend_schema(
+        responses={200: sync_ref("PullResponse")},
+        parameters=[
+            _PROTOCOL_PARAMETER,
+            OpenApiParameter("cursor", str, description="`next_cursor` of the previous page."),
+            OpenApiParameter("limit", int, description="Changes per page (at most 500)."),
+        ],
+    )
     @method_decorator(gzip_page)
     def get(self, request: Request) -> HttpResponse:
         store = DjangoSyncStore(device=None, user=request.user)
@@ -86,6 +113,8 @@ class SyncPullApi(APIView):
 
 
 class SyncAttachmentApi(APIView):
+    error_responses = dict.fromkeys((400, 404, 409, 413, 422, 426), _SYNC_ERROR)
+
     def _reply(self, reply: uploads.UploadReply, *, head: bool = False) -> HttpResponse:
         if reply.issues:
             body: Any = {
@@ -103,7 +132,7 @@ class SyncAttachmentApi(APIView):
             response.content = b""
         return response
 
-    @extend_schema(responses={200: None})
+    @extend_schema(responses={200: None}, parameters=[_PROTOCOL_PARAMETER])
     def head(self, request: Request, item_uuid: UUID, name: str) -> HttpResponse:
         try:
             check_client_protocol(request.headers.get(PROTOCOL_HEADER))
@@ -112,7 +141,11 @@ class SyncAttachmentApi(APIView):
         reply = uploads.head_upload(item_uuid, name, store=DjangoUploadStore(user=request.user))
         return self._reply(reply, head=True)
 
-    @extend_schema(request={"application/octet-stream": bytes}, responses={201: None})
+    @extend_schema(
+        request={"application/octet-stream": bytes},
+        responses={200: None, 201: None, 204: None},
+        parameters=[_PROTOCOL_PARAMETER],
+    )
     def put(self, request: Request, item_uuid: UUID, name: str) -> HttpResponse:
         try:
             check_client_protocol(request.headers.get(PROTOCOL_HEADER))
@@ -208,7 +241,7 @@ class ConflictDetailOutputSerializer(ConflictOutputSerializer):
 
     def get_current(self, conflict: ConflictCopy) -> dict[str, Any] | None:
         """The record as it is now: its revision and its values of the payload's fields."""
-        record = selectors.conflict_record(conflict)
+        record = selectors.conflict_record(conflict, user=self.context["request"].user)
         if record is None:
             return None
         # Only editable fields: the kept payload is the phone's, unvalidated.
@@ -229,6 +262,8 @@ class ConflictFilterSerializer(serializers.Serializer):
 
 
 class ConflictListApi(APIView):
+    pagination_class = StandardPagination
+
     @extend_schema(
         parameters=[ConflictFilterSerializer], responses=ConflictOutputSerializer(many=True)
     )
@@ -261,6 +296,8 @@ class ConflictDetailApi(APIView):
 
 class ConflictResolveApi(APIView):
     """Apply the incoming version on the revision the reviewer saw, or keep the server's."""
+
+    error_statuses = ("409",)  # applied on a revision that moved on
 
     @extend_schema_serializer(component_name="ConflictResolveInput")
     class InputSerializer(serializers.Serializer):

@@ -6,6 +6,7 @@ from uuid import UUID
 from django.db.models import QuerySet
 from django.http import Http404
 
+from server.accounts import access
 from server.registry.models import Household, Member
 from server.sync_api.models import ConflictCopy
 from sync.messages import Entity, ItemKind
@@ -17,10 +18,7 @@ def conflict_list(
     *, user: object, status: ConflictStatus = "open", household_id: UUID | None = None
 ) -> QuerySet[ConflictCopy]:
     """Conflicts of households the user may see, oldest first: the order to work them in."""
-    visible = Household.objects.visible_to(user).values("pk")
-    qs = ConflictCopy.objects.filter(household_id__in=visible).select_related(
-        "household", "device", "resolved_by"
-    )
+    qs = access.visible_conflicts(user).select_related("household", "device", "resolved_by")
     if status != "all":
         qs = qs.filter(resolved_at__isnull=status == "open")
     if household_id is not None:
@@ -39,15 +37,20 @@ def conflict_get(*, user: object, conflict_id: int, for_update: bool = False) ->
     return found
 
 
-def conflict_record(conflict: ConflictCopy) -> Household | Member | None:
+def conflict_record(
+    conflict: ConflictCopy, *, user: object | None = None
+) -> Household | Member | None:
     """The record an incoming version would change; None for a survey (kept, never applied).
 
     A create kept as a conflict reused a UUID that already names a record: that record.
+    Given a user, a record outside their area is None too, exactly like a missing one.
     """
     kind = ItemKind(conflict.kind)
     record_id = conflict.target_id if kind.is_edit else conflict.client_uuid
     if kind.entity is Entity.HOUSEHOLD:
-        return Household.objects.filter(pk=record_id).first()
+        households = Household.objects.all() if user is None else access.visible_households(user)
+        return households.filter(pk=record_id).first()
     if kind.entity is Entity.MEMBER:
-        return Member.objects.current().filter(pk=record_id).first()
+        members = Member.objects.all() if user is None else access.visible_members(user)
+        return members.current().filter(pk=record_id).first()
     return None

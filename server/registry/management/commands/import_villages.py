@@ -4,6 +4,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from server.api.errors import PermissionRefused
 from server.registry.importers import import_villages_csv
 
 
@@ -22,7 +23,10 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"No user {options['as_user']!r}.")
         text = options["csv_path"].read_text(encoding="utf-8")
-        result = import_villages_csv(text, user=user, dry_run=options["dry_run"])
+        try:
+            result = import_villages_csv(text, user=user, dry_run=options["dry_run"])
+        except PermissionRefused:
+            raise CommandError(f"{user.username!r} may not manage units.") from None
         for error in result.errors:
             self.stderr.write(f"row {error.row}, column {error.column}: {error.message}")
         if result.errors:
