@@ -12,7 +12,8 @@ from typing import Any
 
 import forms
 from forms.reasons import STATUSES, AssessmentExplanation, explain_assessment
-from server.submissions.models import Assessment, Submission
+from server.submissions import selectors
+from server.submissions.models import Assessment
 from server.surveys.models import FormVersion
 from server.surveys.services import form_definition
 
@@ -59,9 +60,7 @@ def explanation_fields(text: forms.Text) -> dict[str, str]:
 def _forms_of(submission_ids: set[Any]) -> dict[Any, forms.FormDefinition]:
     if not submission_ids:
         return {}
-    version_of = dict(
-        Submission.objects.filter(pk__in=submission_ids).values_list("pk", "form_version_id")
-    )
+    version_of = selectors.form_version_ids_of(submission_ids)
     # The definition column is read only for a version not parsed yet in this process.
     versions = FormVersion.objects.defer("definition").in_bulk(set(version_of.values()))
     return {sub: form_definition(versions[version]) for sub, version in version_of.items()}

@@ -1,5 +1,6 @@
 """Reads of submissions and assessments, scoped through their household."""
 
+from typing import Any
 from uuid import UUID
 
 from django.db.models import QuerySet
@@ -42,4 +43,11 @@ def received_photo_names(*, user: object, submission: Submission) -> set[str]:
         access.visible_attachments_of(user, submission.pk)
         .filter(complete=True)
         .values_list("name", flat=True)
+    )
+
+
+def form_version_ids_of(submission_ids: set[Any]) -> dict[Any, Any]:
+    """Each submission's form version id, for submissions the caller already read through access."""
+    return dict(
+        Submission.objects.filter(pk__in=submission_ids).values_list("pk", "form_version_id")
     )
