@@ -16,7 +16,8 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import QuerySet
 
 import forms
-from server.accounts import policy
+from server.accounts import access
+from server.accounts.access import Action
 from server.accounts.models import Device, User
 from server.evidence.models import Attachment
 from server.registry import selectors as registry_selectors
@@ -221,16 +222,16 @@ class DjangoSyncStore:
             return [_not_found("household_id")]
         if item.kind.is_edit and not self._visible(item):
             return [_not_found("target_id")]
-        if not policy.can_edit_households(self.user):
+        action = access.action_for_item_kind(item.kind)
+        if action is not None and not access.allows(self.user, action):
             return [_refused()]
         return []
 
     def _visible(self, item: PushItem) -> bool:
-        model = Household if item.kind == ItemKind.HOUSEHOLD_EDIT else Member
-        qs = model.objects.visible_to(self.user).filter(pk=item.target_id)
-        if model is Member:
-            qs = qs.filter(removed_at__isnull=True)
-        return qs.exists()
+        if item.kind == ItemKind.HOUSEHOLD_EDIT:
+            return access.visible_households(self.user).filter(pk=item.target_id).exists()
+        members = access.visible_members(self.user).filter(pk=item.target_id)
+        return members.filter(removed_at__isnull=True).exists()
 
     def claim(self, item: PushItem) -> Claim:
         """Insert the receipt, or read the one already there.
@@ -380,7 +381,7 @@ class DjangoSyncStore:
         return households.filter(pk=household_id).first()
 
     def _households(self) -> QuerySet[Household]:
-        return Household.objects.visible_to(self.user).select_related("village", "commune")
+        return access.visible_households(self.user).select_related("village", "commune")
 
     def _submission(self, item: PushItem) -> list[Issue]:
         assert item.form is not None  # noqa: S101 - the codec requires a form for submissions
@@ -415,7 +416,7 @@ class DjangoSyncStore:
                     for e in errors
                 ),
             ]
-        if answers.plan is not None and not policy.can_edit_households(self.user):
+        if answers.plan is not None and not access.allows(self.user, Action.EDIT_HOUSEHOLDS):
             return [_refused()]  # the roster would change the registry: the role may not
         undeclared = _undeclared_photos(form, answers.answers, item)
         if undeclared:
@@ -452,12 +453,11 @@ class DjangoSyncStore:
         )
 
     def current_revision(self, entity: Entity, entity_id: UUID) -> int | None:
-        model = Household if entity == Entity.HOUSEHOLD else Member
-        qs = (
-            model.objects.visible_to(self.user).select_for_update(of=("self",)).filter(pk=entity_id)
-        )
-        if model is Member:
-            qs = qs.filter(removed_at__isnull=True)
+        if entity == Entity.HOUSEHOLD:
+            qs: QuerySet[Any] = access.visible_households(self.user)
+        else:
+            qs = access.visible_members(self.user).filter(removed_at__isnull=True)
+        qs = qs.select_for_update(of=("self",)).filter(pk=entity_id)
         return qs.values_list("revision", flat=True).first()
 
     def apply_edit(self, item: PushItem) -> int | Sequence[Issue]:
@@ -517,12 +517,12 @@ class DjangoSyncStore:
         candidate = item.household_id or item.target_id or item.client_uuid
         if item.kind in (ItemKind.MEMBER_EDIT,):
             return (
-                Member.objects.visible_to(self.user)
+                access.visible_members(self.user)
                 .filter(pk=item.target_id)
                 .values_list("household_id", flat=True)
                 .first()
             )
-        if Household.objects.visible_to(self.user).filter(pk=candidate).exists():
+        if access.visible_households(self.user).filter(pk=candidate).exists():
             return candidate
         return None
 
