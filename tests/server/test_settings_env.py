@@ -46,16 +46,17 @@ def test_database_url_with_an_unknown_scheme_is_refused():
         database_from_url("mysql://root@localhost/x")
 
 
-def _settings_process(env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean = {
-        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL"}
-    }
+UNSET = {"SECRET_KEY", "DEBUG", "DATABASE_URL", "MEDIA_ROOT", "AWS_STORAGE_BUCKET_NAME"}
+
+
+def _settings_process(
+    env: dict[str, str],
+    code: str = "import server.settings as s; print(s.LANGUAGE_CODE, s.TIME_ZONE, s.USE_TZ)",
+) -> subprocess.CompletedProcess:
+    """Import the settings in a new process with only `env` on top of a clean environment."""
+    clean = {k: v for k, v in os.environ.items() if k not in UNSET}
     return subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import server.settings as s; print(s.LANGUAGE_CODE, s.TIME_ZONE, s.USE_TZ)",
-        ],
+        [sys.executable, "-c", code],
         cwd=ROOT,
         env={**clean, **env},
         capture_output=True,
@@ -77,15 +78,7 @@ def test_language_and_time_zone_defaults():
 
 def test_s3_storage_is_used_when_a_bucket_is_configured():
     code = "import server.settings as s; print(s.STORAGES['default']['BACKEND'])"
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**clean, "DEBUG": "1", "AWS_STORAGE_BUCKET_NAME": "photos"},
-    )
+    result = _settings_process({"DEBUG": "1", "AWS_STORAGE_BUCKET_NAME": "photos"}, code)
     assert result.stdout.strip() == "storages.backends.s3.S3Storage"
 
 
@@ -93,19 +86,7 @@ def test_a_fresh_clone_gets_its_sqlite_and_media_folders_made(tmp_path):
     """git ignores var/, so the embedded default must create it before SQLite opens its file."""
     var_dir = tmp_path / "never" / "made" / "var"
     code = "import server.settings as s; print(s.DATABASES['default']['NAME'], s.MEDIA_ROOT)"
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "MEDIA_ROOT", "AWS_STORAGE_BUCKET_NAME"}
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**clean, "DEBUG": "1", "CHUNGTAY_VAR_DIR": str(var_dir)},
-    )
+    result = _settings_process({"DEBUG": "1", "CHUNGTAY_VAR_DIR": str(var_dir)}, code)
     assert result.stdout.split() == [str(var_dir / "chungtay.sqlite3"), str(var_dir / "media")]
     assert var_dir.is_dir()
     assert (var_dir / "media").is_dir()
