@@ -9,9 +9,9 @@ from django.db.models import Q
 from forms import Text
 from forms.reasons import AssessmentExplanation
 from server.accounts import policy
+from server.accounts.scoping import scope_q
 from server.feed.models import FeedEntry, FeedKind
 from server.registry.models import Household, Member
-from server.registry.scoping import scope_q
 from server.registry.services import mask_citizen_id
 from server.submissions.explanations import assessments_explain, explanation_fields
 from server.submissions.models import Assessment, Submission

@@ -19,11 +19,11 @@ import forms
 from server.accounts import access
 from server.accounts.access import Action
 from server.accounts.models import Device, User
+from server.accounts.scoping import user_unit_paths
 from server.evidence.models import Attachment
 from server.registry import selectors as registry_selectors
 from server.registry import services as registry_services
 from server.registry.models import Household, Member
-from server.registry.scoping import user_unit_paths
 from server.registry.serializers import (
     HouseholdCreateSerializer,
     HouseholdUpdateSerializer,
@@ -31,7 +31,8 @@ from server.registry.serializers import (
     MemberUpdateSerializer,
 )
 from server.submissions.models import Assessment, ReviewStatus, Submission
-from server.submissions.scoring import assessments_store, build_assessment, registry_facts
+from server.submissions.scoring import build_assessment, registry_facts
+from server.submissions.services import assessments_store
 from server.surveys.models import FormVersion
 from server.surveys.services import form_definition
 from server.sync_api.feed import changes_since
