@@ -21,6 +21,7 @@ from server.accounts.access import Action
 from server.accounts.models import Device, User
 from server.accounts.scoping import user_unit_paths
 from server.evidence.models import Attachment
+from server.evidence.services import attachments_settle
 from server.registry import selectors as registry_selectors
 from server.registry import services as registry_services
 from server.registry.models import Household, Member
@@ -544,8 +545,6 @@ class DjangoSyncStore:
         # --- photos hook (issue 11), the one call into evidence from push: photos whose
         # bytes all arrived but were never checked are checked now, so a re-push of the
         # survey reports them stored or missing truthfully.
-        from server.evidence.services import attachments_settle
-
         attachments_settle(item_uuid=client_uuid)
         done = self._complete_names(client_uuid)
         return [name for name in declared if name not in done]
