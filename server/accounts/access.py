@@ -33,7 +33,9 @@ __all__ = [
     "ROLE_ACTIONS",
     "action_for_item_kind",
     "allows",
+    "citizen_id_for",
     "covers",
+    "mask_citizen_id",
     "require",
     "scope_q",
     "user_unit_paths",
@@ -110,6 +112,28 @@ def require(user: object, action: Action, obj: object | None = None) -> None:
         raise Http404
     if not allows(user, action):
         raise PermissionRefused
+
+
+# --- citizen IDs -----------------------------------------------------------------
+
+
+def mask_citizen_id(value: str | None) -> str | None:
+    """Keep the last 4 digits only, e.g. ********1234.
+
+    What a role without READ_CITIZEN_ID sees, and what history stores for every role.
+    """
+    if not value:
+        return value
+    return "*" * (len(value) - 4) + value[-4:]
+
+
+def citizen_id_for(user: object, value: str | None) -> str | None:
+    """A citizen ID as `user` may see it: whole only if the role grants READ_CITIZEN_ID.
+
+    The one rule for every edge that shows an ID: the REST API, conflict payloads and
+    the phone's pull feed.
+    """
+    return value if allows(user, Action.READ_CITIZEN_ID) else mask_citizen_id(value)
 
 
 # --- scoping ---------------------------------------------------------------------
