@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "server.evidence",
     "server.sync_api",
     "server.webapp",
+    "server.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,7 +1,7 @@
 """The one access module: where a user may look, and what their role may do there.
 
 Scoping: a user reaches the units assigned to them and everything below them
-(`server.registry.scoping.scope_q`, case-exact on every database). Every household-owned
+(`server.accounts.scoping.scope_q`, case-exact on every database). Every household-owned
 record (members, history, submissions, assessments, kept conflicts, photos) is visible
 exactly when its household is. A record outside the area is answered like a missing one.
 
@@ -20,10 +20,10 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from server.accounts.models import Role, User
+from server.accounts.scoping import covers_path, is_unrestricted, scope_q, user_unit_paths
 from server.api.errors import PermissionRefused
 from server.evidence.models import Attachment
 from server.registry.models import Household, HouseholdChange, Member, Unit
-from server.registry.scoping import covers_path, is_unrestricted, scope_q, user_unit_paths
 from server.submissions.models import Assessment, Submission
 from server.sync_api.models import ConflictCopy
 from sync.messages import ItemKind
@@ -33,7 +33,9 @@ __all__ = [
     "ROLE_ACTIONS",
     "action_for_item_kind",
     "allows",
+    "citizen_id_for",
     "covers",
+    "mask_citizen_id",
     "require",
     "scope_q",
     "user_unit_paths",
@@ -112,6 +114,28 @@ def require(user: object, action: Action, obj: object | None = None) -> None:
         raise PermissionRefused
 
 
+# --- citizen IDs -----------------------------------------------------------------
+
+
+def mask_citizen_id(value: str | None) -> str | None:
+    """Keep the last 4 digits only, e.g. ********1234.
+
+    What a role without READ_CITIZEN_ID sees, and what history stores for every role.
+    """
+    if not value:
+        return value
+    return "*" * (len(value) - 4) + value[-4:]
+
+
+def citizen_id_for(user: object, value: str | None) -> str | None:
+    """A citizen ID as `user` may see it: whole only if the role grants READ_CITIZEN_ID.
+
+    The one rule for every edge that shows an ID: the REST API, conflict payloads and
+    the phone's pull feed.
+    """
+    return value if allows(user, Action.READ_CITIZEN_ID) else mask_citizen_id(value)
+
+
 # --- scoping ---------------------------------------------------------------------
 
 
@@ -175,12 +199,8 @@ def visible_attachments(user: object) -> QuerySet[Attachment]:
 
 
 def visible_attachments_of(user: object, item_uuid: UUID) -> QuerySet[Attachment]:
-    """The photos of one item, empty unless the item is in the user's area."""
-    in_area = (
-        visible_submissions(user).filter(pk=item_uuid).exists()
-        or visible_households(user).filter(pk=item_uuid).exists()
-    )
-    return Attachment.objects.filter(item_uuid=item_uuid) if in_area else Attachment.objects.none()
+    """The photos of one item, empty unless the item is in the user's area: one query."""
+    return visible_attachments(user).filter(item_uuid=item_uuid)
 
 
 def visible_area_users(user: object) -> QuerySet[User]:

@@ -14,10 +14,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from server.accounts import selectors, services
+from server.accounts import access, selectors, services
 from server.accounts.models import Device, UnitAssignment, User
 from server.common.admin import NotFoundAdmin
-from server.registry.models import Unit
 
 PRIVILEGE_FIELDS = ("is_superuser", "is_staff", "groups", "user_permissions")
 
@@ -42,7 +41,7 @@ class UnitAssignmentInline(admin.TabularInline):
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "unit":
             # The form field validates against this queryset, whatever id is posted.
-            kwargs["queryset"] = Unit.objects.visible_to(request.user)
+            kwargs["queryset"] = access.visible_units(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

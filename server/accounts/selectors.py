@@ -6,7 +6,7 @@ from django.http import Http404
 from server.accounts import access
 from server.accounts.access import Action
 from server.accounts.models import Device, UnitAssignment, User
-from server.registry.scoping import scope_q
+from server.accounts.scoping import scope_q
 
 
 def device_list(*, user: User) -> QuerySet[Device]:

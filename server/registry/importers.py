@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from vietnam_provinces import Province, VietNamDivisionType, Ward
 
 from server.accounts import access
+from server.accounts.scoping import path_within_q
 from server.common.text import fold
 from server.registry.choices import AreaType, UnitLevel
 from server.registry.models import Unit
-from server.registry.scoping import path_within_q
 from server.registry.serializers import VillageInputSerializer
 from server.registry.services import unit_create, unit_path_for
 

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from server.accounts.scoping import path_within_q, scope_q
 from server.common.fields import JSONField
 from server.common.models import TimeStampedModel
 from server.registry.choices import (
@@ -17,7 +18,6 @@ from server.registry.choices import (
     Sex,
     UnitLevel,
 )
-from server.registry.scoping import path_within_q, scope_q
 
 CITIZEN_ID_PATTERN = r"^[0-9]{12}\Z"
 """Twelve ASCII digits; a bare digit class would also accept Arabic-Indic and fullwidth digits."""

@@ -8,11 +8,11 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from server.accounts import access
+from server.accounts.scoping import path_within_q
 from server.api.errors import DomainValidationError, FieldError
 from server.common.text import fold
 from server.registry.choices import UnitLevel
 from server.registry.models import Household, HouseholdChange, Member, Unit
-from server.registry.scoping import path_within_q
 
 
 def unit_list(

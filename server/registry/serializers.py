@@ -8,10 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from server.accounts import policy
+from server.accounts import access
 from server.registry.choices import ETHNICITY_CHOICES, HouseholdStatus, Relation, Sex
 from server.registry.models import CITIZEN_ID_PATTERN, Household, HouseholdChange, Member, Unit
-from server.registry.services import mask_citizen_id
 
 # Vietnam's mainland and islands, generously boxed; a point outside is a typo or a fake.
 VN_LAT = (Decimal("6.0"), Decimal("23.5"))
@@ -210,12 +209,7 @@ class MemberOutputSerializer(serializers.ModelSerializer):
         ]
 
     def get_citizen_id(self, member: Member) -> str | None:
-        user = self.context["request"].user
-        return (
-            member.citizen_id
-            if policy.can_read_citizen_id(user)
-            else mask_citizen_id(member.citizen_id)
-        )
+        return access.citizen_id_for(self.context["request"].user, member.citizen_id)
 
 
 class HouseholdListOutputSerializer(serializers.ModelSerializer):

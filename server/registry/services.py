@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from server.accounts.access import mask_citizen_id
 from server.api.errors import DomainValidationError, FieldError, RevisionConflict
 from server.common.text import fold
 from server.feed.models import FeedKind
@@ -34,13 +35,6 @@ HOUSEHOLD_FIELDS = (
 MEMBER_FIELDS = (
     "full_name", "sex", "birth_date", "birth_year", "relation", "ethnicity", "citizen_id",
 )  # fmt: skip
-
-
-def mask_citizen_id(value: str | None) -> str | None:
-    """Keep the last 4 digits only, e.g. ********1234."""
-    if not value:
-        return value
-    return "*" * (len(value) - 4) + value[-4:]
 
 
 def _jsonable(field: str, value: Any) -> Any:

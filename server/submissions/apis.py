@@ -3,27 +3,18 @@
 from typing import Any
 from uuid import UUID
 
-from django.db import transaction
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from server.accounts import access
-from server.accounts.access import Action
-from server.api.errors import DomainValidationError, FieldError
 from server.api.pagination import StandardPagination
-from server.feed.models import FeedKind
-from server.feed.services import feed_append
 from server.registry.selectors import household_get
-from server.submissions import selectors
+from server.submissions import selectors, services
 from server.submissions.explanations import assessments_explain, result_with_explanation
-from server.submissions.models import Assessment, ReviewStatus, Submission
+from server.submissions.models import Assessment, Submission
 from server.submissions.schema import AssessmentResultSerializer
-from server.submissions.selectors import submission_get
 
 
 class AssessmentOutputSerializer(serializers.ModelSerializer):
@@ -95,21 +86,25 @@ class SubmissionOutputSerializer(serializers.ModelSerializer):
         ]
 
     def get_missing_attachments(self, submission: Submission) -> list[str]:
-        """Declared photos whose bytes have not all arrived, listed honestly."""
-        done = selectors.received_photo_names(
-            user=self.context["request"].user, submission=submission
-        )
+        """Declared photos whose bytes have not all arrived, listed honestly.
+
+        Pass `context={"received": selectors.received_photo_names(...)}` for the page.
+        """
+        done = self.context["received"][submission.pk]
         return [a["name"] for a in submission.attachments if a["name"] not in done]
+
+
+def _submissions_out(user: object, submissions: list[Submission]) -> Any:
+    received = selectors.received_photo_names(user=user, submissions=submissions)
+    return SubmissionOutputSerializer(submissions, many=True, context={"received": received}).data
 
 
 class HouseholdSubmissionListApi(APIView):
     @extend_schema(responses=SubmissionOutputSerializer(many=True))
     def get(self, request: Request, household_id: UUID) -> Response:
         household = household_get(user=request.user, household_id=household_id)
-        qs = selectors.submission_list(user=request.user, household=household)
-        return Response(
-            SubmissionOutputSerializer(qs, many=True, context={"request": request}).data
-        )
+        submissions = list(selectors.submission_list(user=request.user, household=household))
+        return Response(_submissions_out(request.user, submissions))
 
 
 class SubmissionReturnApi(APIView):
@@ -123,37 +118,10 @@ class SubmissionReturnApi(APIView):
     def post(self, request: Request, submission_id: UUID) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with transaction.atomic():
-            submission = submission_get(
-                user=request.user, submission_id=submission_id, for_update=True
-            )
-            access.require(request.user, Action.REVIEW, submission)
-            if submission.review_status != ReviewStatus.PENDING:
-                raise DomainValidationError(
-                    [
-                        FieldError(
-                            "review_status",
-                            "not_pending",
-                            _("Only a submission waiting for review can be returned."),
-                        )
-                    ]
-                )
-            submission.review_status = ReviewStatus.RETURNED
-            submission.review_comment = serializer.validated_data["comment"]
-            submission.reviewed_by = request.user
-            submission.reviewed_at = timezone.now()
-            submission.save(
-                update_fields=[
-                    "review_status",
-                    "review_comment",
-                    "reviewed_by",
-                    "reviewed_at",
-                    "updated_at",
-                ]
-            )
-            feed_append(
-                kind=FeedKind.REVIEW,
-                record_id=submission.pk,
-                scope_path=submission.household.village.path,
-            )
-        return Response(SubmissionOutputSerializer(submission, context={"request": request}).data)
+        submission = services.submission_return(
+            user=request.user,
+            submission_id=submission_id,
+            comment=serializer.validated_data["comment"],
+        )
+        [data] = _submissions_out(request.user, [submission])
+        return Response(data)

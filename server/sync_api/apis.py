@@ -18,11 +18,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from server.accounts import policy
+from server.accounts import access, policy
 from server.api.errors import PermissionRefused
 from server.api.pagination import StandardPagination
 from server.api.schema import sync_ref
-from server.registry.services import mask_citizen_id
 from server.sync_api import selectors, services
 from server.sync_api.models import ConflictCopy, Resolution
 from server.sync_api.store import DjangoSyncStore
@@ -193,8 +192,8 @@ def _require_reviewer(user: object) -> None:
 
 def _masked(values: dict[str, Any], request: Request) -> dict[str, Any]:
     """Citizen IDs, incoming or current, are shown whole only to roles that may read them."""
-    if _CITIZEN_ID in values and not policy.can_read_citizen_id(request.user):
-        return {**values, _CITIZEN_ID: mask_citizen_id(values[_CITIZEN_ID])}
+    if _CITIZEN_ID in values:
+        return {**values, _CITIZEN_ID: access.citizen_id_for(request.user, values[_CITIZEN_ID])}
     return values
 
 

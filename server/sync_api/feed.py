@@ -8,11 +8,10 @@ from django.db.models import Q
 
 from forms import Text
 from forms.reasons import AssessmentExplanation
-from server.accounts import policy
+from server.accounts import access
+from server.accounts.scoping import scope_q
 from server.feed.models import FeedEntry, FeedKind
 from server.registry.models import Household, Member
-from server.registry.scoping import scope_q
-from server.registry.services import mask_citizen_id
 from server.submissions.explanations import assessments_explain, explanation_fields
 from server.submissions.models import Assessment, Submission
 from server.surveys.models import FormVersion
@@ -121,10 +120,9 @@ def _load_states(user: Any, entries: Sequence[_Entry]) -> dict[tuple[str, str], 
         for key in _ids(entries, FeedKind.HOUSEHOLD)
         if key in visible
     }
-    full_ids = policy.can_read_citizen_id(user)
     for m in members:
         if str(m.household_id) in visible:
-            states[(FeedKind.MEMBER, str(m.pk))] = member_data(m, full_ids=full_ids)
+            states[(FeedKind.MEMBER, str(m.pk))] = member_data(m, user=user)
     latest = [a for a in latest if str(a.household_id) in visible]
     explained = assessments_explain(latest, statuses=_EXPLAINED_ON_PHONE)
     for a in latest:
@@ -188,7 +186,7 @@ def household_data(h: Household) -> dict[str, Any]:
     }
 
 
-def member_data(m: Member, *, full_ids: bool) -> dict[str, Any]:
+def member_data(m: Member, *, user: object) -> dict[str, Any]:
     return {
         "id": str(m.pk),
         "household_id": str(m.household_id),
@@ -198,7 +196,7 @@ def member_data(m: Member, *, full_ids: bool) -> dict[str, Any]:
         "birth_year": m.birth_year,
         "relation": m.relation,
         "ethnicity": m.ethnicity,
-        "citizen_id": m.citizen_id if full_ids else mask_citizen_id(m.citizen_id),
+        "citizen_id": access.citizen_id_for(user, m.citizen_id),
         "revision": m.revision,
     }
 

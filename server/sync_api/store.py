@@ -19,11 +19,12 @@ import forms
 from server.accounts import access
 from server.accounts.access import Action
 from server.accounts.models import Device, User
+from server.accounts.scoping import user_unit_paths
 from server.evidence.models import Attachment
+from server.evidence.services import attachments_settle
 from server.registry import selectors as registry_selectors
 from server.registry import services as registry_services
 from server.registry.models import Household, Member
-from server.registry.scoping import user_unit_paths
 from server.registry.serializers import (
     HouseholdCreateSerializer,
     HouseholdUpdateSerializer,
@@ -31,7 +32,8 @@ from server.registry.serializers import (
     MemberUpdateSerializer,
 )
 from server.submissions.models import Assessment, ReviewStatus, Submission
-from server.submissions.scoring import assessments_store, build_assessment, registry_facts
+from server.submissions.scoring import build_assessment, registry_facts
+from server.submissions.services import assessments_store
 from server.surveys.models import FormVersion
 from server.surveys.services import form_definition
 from server.sync_api.feed import changes_since
@@ -543,8 +545,6 @@ class DjangoSyncStore:
         # --- photos hook (issue 11), the one call into evidence from push: photos whose
         # bytes all arrived but were never checked are checked now, so a re-push of the
         # survey reports them stored or missing truthfully.
-        from server.evidence.services import attachments_settle
-
         attachments_settle(item_uuid=client_uuid)
         done = self._complete_names(client_uuid)
         return [name for name in declared if name not in done]

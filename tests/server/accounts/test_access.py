@@ -155,3 +155,34 @@ def test_photos_are_visible_exactly_when_the_item_that_declared_them_is(
     ]
     assert access.visible_attachments_of(volunteer, household_out.pk).count() == 0
     assert access.visible_attachments_of(volunteer, household_in.pk).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"),
+    [
+        (Role.COMMUNE_OFFICER, "001080012345"),
+        (Role.PROVINCE_ADMIN, "001080012345"),
+        (Role.VOLUNTEER, "********2345"),
+        (Role.DISTRICT_REVIEWER, "********2345"),
+        (Role.SUPPORT_STAFF, "********2345"),
+    ],
+)
+def test_a_citizen_id_is_whole_only_for_a_role_granted_read_citizen_id(personas, role, shown):
+    assert access.citizen_id_for(personas[role], "001080012345") == shown
+
+
+def test_a_citizen_id_is_masked_for_an_anonymous_user_and_whole_for_an_active_superuser(db):
+    from django.contrib.auth.models import AnonymousUser
+
+    from server.accounts.models import User
+
+    root = User.objects.create_superuser("root", password="pw-root-long-enough")
+    assert access.citizen_id_for(AnonymousUser(), "001080012345") == "********2345"
+    assert access.citizen_id_for(root, "001080012345") == "001080012345"
+    root.is_active = False
+    assert access.citizen_id_for(root, "001080012345") == "********2345"
+
+
+@pytest.mark.parametrize(("value", "masked"), [(None, None), ("", ""), ("0123", "0123")])
+def test_masking_keeps_a_missing_or_short_id_as_it_is(value, masked):
+    assert access.mask_citizen_id(value) == masked

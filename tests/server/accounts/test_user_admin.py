@@ -4,7 +4,7 @@ import pytest
 
 from server.accounts.models import Role, UnitAssignment, User
 from server.accounts.services import PROVINCE_ADMIN_PERMISSIONS
-from server.registry.demo import _demo_users
+from server.demo.seed import _demo_users
 from server.registry.models import Unit
 from tests.server.admin_forms import admin_form_data
 

@@ -10,8 +10,13 @@ from django.core.management.base import CommandError
 from server.accounts.models import Role
 from server.feed.models import FeedEntry
 from server.submissions.models import Assessment, RescoreRun
-from server.submissions.rescore import rescore_open_run, rescore_run
-from server.submissions.scoring import assessment_record, assessments_store, build_assessment
+from server.submissions.scoring import build_assessment
+from server.submissions.services import (
+    assessment_record,
+    assessments_store,
+    rescore_open_run,
+    rescore_run,
+)
 from tests.server.conftest import client_for
 
 CASES = Path(__file__).resolve().parents[3] / "forms/conformance/scoring"

@@ -5,7 +5,8 @@ from tqdm import tqdm
 
 from forms import scoring
 from server.registry.models import Unit
-from server.submissions.rescore import rescore_candidates, rescore_open_run, rescore_run
+from server.submissions import selectors
+from server.submissions.services import rescore_open_run, rescore_run
 
 
 class Command(BaseCommand):
@@ -29,9 +30,7 @@ class Command(BaseCommand):
             )
         except scoring.RulesetError as error:
             raise CommandError(str(error)) from None
-        remaining = rescore_candidates(run)
-        if run.last_household_id is not None:
-            remaining = remaining.filter(pk__gt=run.last_household_id)
+        remaining = selectors.rescore_remaining(selectors.rescore_candidates(run), run)
         with tqdm(
             total=remaining.count(), disable=options["no_progress"], unit="hộ", file=self.stderr
         ) as bar:

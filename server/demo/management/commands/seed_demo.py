@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection
 
-from server.registry.demo import DEMO_PASSWORD, seed_demo
+from server.demo.seed import DEMO_PASSWORD, seed_demo
 from server.registry.models import Household, Unit
 from server.surveys.services import publish_shipped_forms
 

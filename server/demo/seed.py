@@ -14,10 +14,10 @@ from django.db import transaction
 from server.accounts.models import Role, UnitAssignment, User
 from server.accounts.services import province_admin_group_sync
 from server.common.text import fold
+from server.demo.facts import demo_facts
 from server.feed.models import FeedEntry, FeedKind
 from server.feed.services import lock_feed
 from server.registry.choices import HouseholdStatus, Relation, Sex, UnitLevel
-from server.registry.demo_facts import demo_facts
 from server.registry.importers import import_national_units, unit_move
 from server.registry.models import ChangeAction, Household, HouseholdChange, Member, Unit
 from server.registry.services import unit_create

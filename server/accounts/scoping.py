@@ -5,12 +5,15 @@ result are indistinguishable from records that do not exist (callers answer 404 
 both). The querysets' `visible_to(user)` and `server.accounts.access` both build on
 `scope_q`, so reads and writes across the API, the admin and sync share one definition.
 
-This module imports no models, so `server.registry.models` can use it.
+It sits in `accounts` because a user's area is their unit assignments; it imports only
+`server.accounts.models`, so every app's models (the registry's querysets) can use it.
 """
 
 from django.db.models import Q, Value
 from django.db.models.functions import Substr
 from django.db.models.lookups import Exact
+
+from server.accounts.models import UnitAssignment
 
 _NOTHING = Q(pk__in=[])
 
@@ -41,8 +44,6 @@ def user_unit_paths(user: object) -> tuple[str, ...]:
         if not getattr(user, "is_authenticated", False) or getattr(user, "pk", None) is None:
             cached = ()
         else:
-            from server.accounts.models import UnitAssignment
-
             cached = tuple(
                 UnitAssignment.objects.filter(user_id=user.pk)  # type: ignore[attr-defined]
                 .values_list("unit__path", flat=True)
