@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
@@ -10,6 +12,23 @@ from rest_framework.request import Request
 
 from server.accounts.models import Device, User, hash_token
 from server.api.csrf import CsrfFailed
+
+
+def signed_in_user(request: HttpRequest | Request) -> User:
+    """The user of a request that a sign-in check (IsAuthenticated, the admin's) has let in.
+
+    Those checks refuse anonymous requests first, so the user is a `User`; if one is ever
+    missing, the request is refused here instead of carrying an AnonymousUser into a service.
+    """
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
+
+
+def signed_in_device(request: Request) -> Device | None:
+    """The device whose token signed the request in; None for a browser session."""
+    return request.auth if isinstance(request.auth, Device) else None
 
 
 class CsrfSessionAuthentication(authentication.SessionAuthentication):

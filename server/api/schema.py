@@ -26,14 +26,14 @@ def sync_ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{SYNC_PREFIX}{name}"}
 
 
-class ErrorItemSerializer(serializers.Serializer):
+class ErrorItemSerializer(serializers.Serializer[Any]):
     path = serializers.CharField(allow_blank=True)
     code = serializers.CharField()
     message = serializers.CharField()
 
 
 @extend_schema_serializer(component_name="Error")
-class ErrorSerializer(serializers.Serializer):
+class ErrorSerializer(serializers.Serializer[Any]):
     """The one error shape of the REST API (server.api.exceptions)."""
 
     code = serializers.CharField()

@@ -259,14 +259,14 @@ def _row_error_field(error: RowError) -> FieldError:
     return FieldError(path, "invalid", error.message)
 
 
-class RowErrorOutputSerializer(serializers.Serializer):
+class RowErrorOutputSerializer(serializers.Serializer[Any]):
     row = serializers.IntegerField()
     column = serializers.CharField()
     message = serializers.CharField()
 
 
 @extend_schema_serializer(component_name="VillageImportResult")
-class VillageImportResultSerializer(serializers.Serializer):
+class VillageImportResultSerializer(serializers.Serializer[Any]):
     """Counts of a village import, or its row errors (then nothing was stored)."""
 
     created = serializers.IntegerField()
@@ -278,7 +278,7 @@ class VillageImportApi(APIView):
     parser_classes = [MultiPartParser]
 
     @extend_schema_serializer(component_name="VillageImportInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         file = serializers.FileField()
         dry_run = serializers.BooleanField(required=False, default=False)
 

@@ -19,12 +19,12 @@ VN_LON = (Decimal("102.0"), Decimal("117.9"))
 MAX_AGE_YEARS = 120
 
 
-class UnitRefSerializer(serializers.Serializer):
+class UnitRefSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     name = serializers.CharField()
 
 
-class UnitOutputSerializer(serializers.ModelSerializer):
+class UnitOutputSerializer(serializers.ModelSerializer[Unit]):
     parent = serializers.CharField(source="parent.code", default=None)
 
     class Meta:
@@ -41,7 +41,7 @@ class UnitOutputSerializer(serializers.ModelSerializer):
         ]
 
 
-class MemberInputSerializer(serializers.Serializer):
+class MemberInputSerializer(serializers.Serializer[Any]):
     full_name = serializers.CharField(max_length=200)
     sex = serializers.ChoiceField(choices=Sex.choices)
     birth_date = serializers.DateField(required=False, allow_null=True)
@@ -105,7 +105,7 @@ class MemberUpdateSerializer(MemberInputSerializer):
     revision = serializers.IntegerField(min_value=1)
 
 
-class GpsMixin(serializers.Serializer):
+class GpsMixin(serializers.Serializer[Any]):
     latitude = serializers.DecimalField(
         max_digits=9, decimal_places=6, required=False, allow_null=True
     )
@@ -172,7 +172,7 @@ class HouseholdUpdateSerializer(HouseholdFieldsSerializer):
     revision = serializers.IntegerField(min_value=1)
 
 
-class VillageInputSerializer(serializers.Serializer):
+class VillageInputSerializer(serializers.Serializer[Any]):
     """One village, whichever way it arrives: the JSON endpoint or a row of a CSV import."""
 
     code = serializers.RegexField(
@@ -191,7 +191,7 @@ class VillageInputSerializer(serializers.Serializer):
     division_type = serializers.CharField(max_length=40, required=False, default="thôn")
 
 
-class MemberOutputSerializer(serializers.ModelSerializer):
+class MemberOutputSerializer(serializers.ModelSerializer[Member]):
     citizen_id = serializers.SerializerMethodField()
 
     class Meta:
@@ -218,7 +218,7 @@ class MemberOutputSerializer(serializers.ModelSerializer):
         )
 
 
-class HouseholdListOutputSerializer(serializers.ModelSerializer):
+class HouseholdListOutputSerializer(serializers.ModelSerializer[Household]):
     village = UnitRefSerializer()
     commune = UnitRefSerializer()
     member_count = serializers.IntegerField(read_only=True)
@@ -262,7 +262,7 @@ class HouseholdDetailOutputSerializer(HouseholdListOutputSerializer):
         return MemberOutputSerializer(members, many=True, context=self.context).data  # type: ignore[return-value]
 
 
-class HouseholdFilterSerializer(serializers.Serializer):
+class HouseholdFilterSerializer(serializers.Serializer[Any]):
     unit = serializers.CharField(required=False, max_length=20)
     status = serializers.ChoiceField(choices=HouseholdStatus.choices, required=False)
     is_ethnic_minority = serializers.BooleanField(required=False, allow_null=True, default=None)
@@ -274,7 +274,7 @@ class HouseholdFilterSerializer(serializers.Serializer):
     q = serializers.CharField(required=False, max_length=100, allow_blank=True)
 
 
-class HouseholdChangeOutputSerializer(serializers.ModelSerializer):
+class HouseholdChangeOutputSerializer(serializers.ModelSerializer[HouseholdChange]):
     actor = serializers.CharField(source="actor.username", default=None)
     member = serializers.UUIDField(source="member_id", allow_null=True)
 

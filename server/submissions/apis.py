@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from server.accounts import access
 from server.accounts.access import Action
+from server.accounts.authentication import signed_in_user
 from server.api.errors import DomainValidationError, FieldError
 from server.api.pagination import StandardPagination
 from server.feed.models import FeedKind
@@ -26,7 +27,7 @@ from server.submissions.schema import AssessmentResultSerializer
 from server.submissions.selectors import submission_get
 
 
-class AssessmentOutputSerializer(serializers.ModelSerializer):
+class AssessmentOutputSerializer(serializers.ModelSerializer[Assessment]):
     """Pass `context={"explanations": assessments_explain(rows)}` to render the reasons."""
 
     submission = serializers.UUIDField(source="submission_id", allow_null=True)
@@ -71,7 +72,7 @@ class HouseholdAssessmentListApi(APIView):
         return paginator.get_paginated_response(data)
 
 
-class SubmissionOutputSerializer(serializers.ModelSerializer):
+class SubmissionOutputSerializer(serializers.ModelSerializer[Submission]):
     form_id = serializers.CharField(source="form_version.form_id")
     form_version = serializers.CharField(source="form_version.version")
     household = serializers.UUIDField(source="household_id", allow_null=True)
@@ -116,7 +117,7 @@ class SubmissionReturnApi(APIView):
     """Return a submission to the volunteer with a comment; the phone sees it on its next pull."""
 
     @extend_schema_serializer(component_name="SubmissionReturnInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         comment = serializers.CharField(max_length=2000)
 
     @extend_schema(request=InputSerializer, responses=SubmissionOutputSerializer)
@@ -140,7 +141,7 @@ class SubmissionReturnApi(APIView):
                 )
             submission.review_status = ReviewStatus.RETURNED
             submission.review_comment = serializer.validated_data["comment"]
-            submission.reviewed_by = request.user
+            submission.reviewed_by = signed_in_user(request)
             submission.reviewed_at = timezone.now()
             submission.save(
                 update_fields=[
