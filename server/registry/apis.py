@@ -75,7 +75,7 @@ def _query_revision(request: Request) -> int:
 
 def _paginate(request: Request, view: APIView, queryset: Any, serializer: type) -> Response:
     paginator = StandardPagination()
-    page = paginator.paginate_queryset(queryset, request, view=view)
+    page: list[Any] | None = paginator.paginate_queryset(queryset, request, view=view)
     data = serializer(page, many=True, context={"request": request}).data
     return paginator.get_paginated_response(data)
 
@@ -271,7 +271,8 @@ class VillageImportResultSerializer(serializers.Serializer[Any]):
 
     created = serializers.IntegerField()
     unchanged = serializers.IntegerField()
-    errors = RowErrorOutputSerializer(many=True)
+    # A declared field named like Serializer.errors: the serializer metaclass moves it aside.
+    errors = RowErrorOutputSerializer(many=True)  # type: ignore[assignment]
 
 
 class VillageImportApi(APIView):

@@ -25,7 +25,8 @@ class UnitRefSerializer(serializers.Serializer[Any]):
 
 
 class UnitOutputSerializer(serializers.ModelSerializer[Unit]):
-    parent = serializers.CharField(source="parent.code", default=None)
+    # A declared field named like Field.parent: the serializer metaclass moves it aside.
+    parent = serializers.CharField(source="parent.code", default=None)  # type: ignore[assignment]
 
     class Meta:
         model = Unit
@@ -156,13 +157,15 @@ class HouseholdFieldsSerializer(GpsMixin):
 class HouseholdCreateSerializer(HouseholdFieldsSerializer):
     id = serializers.UUIDField(required=False)
     village = serializers.CharField(max_length=20)
-    members = MemberInputSerializer(many=True, required=False, max_length=30)
+    # many=True builds a ListSerializer, which takes max_length; the stubs type the child.
+    members = MemberInputSerializer(many=True, required=False, max_length=30)  # type: ignore[call-arg]
 
     def validate_members(self, members: list[dict[str, Any]]) -> list[dict[str, Any]]:
         heads = [i for i, m in enumerate(members) if m["relation"] == Relation.HEAD]
         if len(heads) > 1:
             raise serializers.ValidationError(
-                {heads[1]: {"relation": [_("The household already has a head.")]}},
+                # Keyed by list index, as DRF reports a list's items; the stubs allow str keys.
+                {heads[1]: {"relation": [_("The household already has a head.")]}},  # type: ignore[dict-item]
                 code="duplicate_head",
             )
         return members

@@ -37,7 +37,10 @@ def rescore_candidates(run: RescoreRun) -> Any:
 
 
 def rescore_run(
-    run: RescoreRun, *, batch_size: int = BATCH_SIZE, on_batch: Callable[[int], None] | None = None
+    run: RescoreRun,
+    *,
+    batch_size: int = BATCH_SIZE,
+    on_batch: Callable[[int], object] | None = None,
 ) -> RescoreRun:
     """Process batches until done; each batch commits with its checkpoint."""
     candidates = rescore_candidates(run)
