@@ -155,6 +155,7 @@ class SubmissionReturnApi(APIView):
             feed_append(
                 kind=FeedKind.REVIEW,
                 record_id=submission.pk,
-                scope_path=submission.household.village.path,
+                # The column is nullable, but sync stores a survey only with its household.
+                scope_path=submission.household.village.path,  # type: ignore[union-attr]
             )
         return Response(SubmissionOutputSerializer(submission, context={"request": request}).data)
