@@ -1,6 +1,6 @@
 """Per-device token authentication: `Authorization: Token <token>`."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -74,7 +74,7 @@ class DeviceTokenAuthentication(authentication.BaseAuthentication):
         return self.keyword
 
 
-def _idle_expired(device: Device, now: object) -> bool:
+def _idle_expired(device: Device, now: datetime) -> bool:
     """A token unused for DEVICE_TOKEN_IDLE_DAYS has ended, like a revoked one."""
     last = device.last_used_at or device.created_at
-    return bool(now - last > timedelta(days=settings.DEVICE_TOKEN_IDLE_DAYS))  # type: ignore[operator]
+    return now - last > timedelta(days=settings.DEVICE_TOKEN_IDLE_DAYS)

@@ -158,7 +158,7 @@ def household_detail_get(*, user: object, household_id: UUID) -> Household:
     )
     if household is None:
         raise Http404
-    household.member_count = len(household.members.all())  # type: ignore[attr-defined]
+    household.member_count = len(household.members.all())  # type: ignore[attr-defined]  # read by the output serializer
     return household
 
 

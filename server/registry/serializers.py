@@ -262,7 +262,7 @@ class HouseholdDetailOutputSerializer(HouseholdListOutputSerializer):
 
     def get_members(self, household: Household) -> list[dict[str, Any]]:
         members = [m for m in household.members.all() if m.removed_at is None]
-        return MemberOutputSerializer(members, many=True, context=self.context).data  # type: ignore[return-value]
+        return MemberOutputSerializer(members, many=True, context=self.context).data  # type: ignore[return-value]  # a ReturnList of dicts
 
 
 class HouseholdFilterSerializer(serializers.Serializer[Any]):
