@@ -17,8 +17,9 @@ from server.api.csrf import CsrfFailed
 def signed_in_user(request: HttpRequest | Request) -> User:
     """The user of a request that a sign-in check (IsAuthenticated, the admin's) has let in.
 
-    Those checks refuse anonymous requests first, so the user is a `User`; if one is ever
-    missing, the request is refused here instead of carrying an AnonymousUser into a service.
+    Those checks refuse anonymous requests first, so the user is a `User`. Should a view
+    ever lack its check, the request is refused here rather than carry an AnonymousUser
+    into a service.
     """
     user = request.user
     if not isinstance(user, User):
