@@ -112,7 +112,7 @@ def _current_item(
     if repeat is None:
         return None
     items = values.get(repeat) or ()
-    return items[index or 0]  # type: ignore[return-value, index]
+    return items[index or 0]  # type: ignore[return-value, index]  # a repeat: a tuple of items
 
 
 def type_of(value: Scalar) -> str:

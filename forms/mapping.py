@@ -81,7 +81,7 @@ def _map_top(node: Question, values: Mapping[str, Value], facts: JsonDict) -> No
     value = values.get(node.id)
     if node.type == "repeat":
         items = value if isinstance(value, tuple) else ()
-        _set(facts, node.fact, [_member(node, item) for item in items])  # type: ignore[arg-type]
+        _set(facts, node.fact, [_member(node, item) for item in items])  # type: ignore[arg-type]  # a repeat holds item mappings
     else:
         _put(facts, node, value)  # type: ignore[arg-type]  # a non-repeat holds a Scalar
 

@@ -89,10 +89,10 @@ def form_to_xlsform(form: FormDefinition) -> bytes:
 
 
 def _fill(sheet: object, title: str, columns: Sequence[str], rows: list[Row]) -> None:
-    sheet.title = title  # type: ignore[attr-defined]
-    sheet.append(list(columns))  # type: ignore[attr-defined]
+    sheet.title = title  # type: ignore[attr-defined]  # an untyped openpyxl Worksheet
+    sheet.append(list(columns))  # type: ignore[attr-defined]  # an untyped openpyxl Worksheet
     for row in rows:
-        sheet.append([row.get(column, "") for column in columns])  # type: ignore[attr-defined]
+        sheet.append([row.get(column, "") for column in columns])  # type: ignore[attr-defined]  # as above
 
 
 def form_to_xform(form: FormDefinition, *, validate: bool = False) -> str:

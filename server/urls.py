@@ -1,7 +1,7 @@
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -13,7 +13,7 @@ admin.site.site_header = _("ChungTay administration")
 admin.site.site_title = _("ChungTay")
 admin.site.index_title = _("Household poverty review")
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("", ApiRootApi.as_view(), name="api-root"),
     path("", include("server.accounts.urls")),
     path("", include("server.registry.urls")),

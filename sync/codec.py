@@ -106,7 +106,7 @@ def decode_push(data: object) -> PushBatch:
     items = tuple(_decode_entry(i, raw, issues) for i, raw in enumerate(raw_items))
     if issues:
         raise DecodeError(issues)
-    return PushBatch(protocol=protocol, items=items)  # type: ignore[arg-type]
+    return PushBatch(protocol=protocol, items=items)  # type: ignore[arg-type]  # a None entry left an issue
 
 
 def _decode_entry(index: int, raw: object, envelope: list[Issue]) -> PushItem | InvalidItem | None:
@@ -119,7 +119,7 @@ def _decode_entry(index: int, raw: object, envelope: list[Issue]) -> PushItem | 
     if client_uuid is None:
         return None
     own: list[Issue] = []
-    decoded = decode_item(raw, path=path, issues=own)  # type: ignore[arg-type]
+    decoded = decode_item(raw, path=path, issues=own)  # type: ignore[arg-type]  # object_reader found a mapping
     if decoded is None:
         return InvalidItem(client_uuid=client_uuid, issues=tuple(own))
     return decoded

@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from pathlib import Path
 
 # Long and varied enough for the start-up check; used by the tests only.
 os.environ.setdefault(
@@ -11,7 +12,7 @@ os.environ.setdefault(
 from server.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = tempfile.mkdtemp(prefix="chungtay-test-media-")
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="chungtay-test-media-"))
 CELERY_TASK_ALWAYS_EAGER = True
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 SESSION_COOKIE_SECURE = False

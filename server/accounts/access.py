@@ -23,7 +23,7 @@ from server.accounts.models import Role, User
 from server.accounts.scoping import covers_path, is_unrestricted, scope_q, user_unit_paths
 from server.api.errors import PermissionRefused
 from server.evidence.models import Attachment
-from server.registry.models import Household, HouseholdChange, Member, Unit
+from server.registry.models import Household, HouseholdChange, Member, MemberQuerySet, Unit
 from server.submissions.models import Assessment, Submission
 from server.sync_api.models import ConflictCopy
 from sync.messages import ItemKind
@@ -165,7 +165,7 @@ def visible_households(user: object) -> QuerySet[Household]:
     return Household.objects.filter(scope_q(user, "village__path"))
 
 
-def visible_members(user: object) -> QuerySet[Member]:
+def visible_members(user: object) -> MemberQuerySet:
     """Members of visible households, removed ones included (callers add `.current()`)."""
     return Member.objects.filter(scope_q(user, "household__village__path"))
 

@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from server.accounts import access, selectors, services
+from server.accounts.authentication import signed_in_user
 from server.accounts.models import Device, UnitAssignment, User
 from server.common.admin import NotFoundAdmin
 
@@ -56,19 +57,20 @@ class PasswordChangeForm(AdminPasswordChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(NotFoundAdmin, BaseUserAdmin):  # type: ignore[misc]
+class UserAdmin(NotFoundAdmin, BaseUserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "is_active"]
     list_filter = ["role", "is_active", "is_staff"]
+    # The stubs type the base fieldsets as optional; Django's UserAdmin always sets them.
     fieldsets = (*BaseUserAdmin.fieldsets, (_("Role"), {"fields": ["role"]}))  # type: ignore[misc]
     add_fieldsets = (
-        *BaseUserAdmin.add_fieldsets,  # type: ignore[misc]
+        *BaseUserAdmin.add_fieldsets,
         (_("Role"), {"fields": ["role"]}),
     )
     inlines = [UnitAssignmentInline]
     change_password_form = PasswordChangeForm
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
-        return selectors.user_list_managed(actor=request.user)  # type: ignore[arg-type]
+        return selectors.user_list_managed(actor=signed_in_user(request))
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         readonly = list(super().get_readonly_fields(request, obj))
@@ -116,7 +118,7 @@ class DeviceAdmin(NotFoundAdmin):
         return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Device]:
-        return selectors.device_list(user=request.user)  # type: ignore[arg-type]
+        return selectors.device_list(user=signed_in_user(request))
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

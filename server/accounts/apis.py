@@ -1,5 +1,6 @@
 """Device tokens: phones sign in once and keep a revocable per-device token."""
 
+from typing import Any
 from uuid import UUID
 
 from django.contrib.auth import authenticate
@@ -13,11 +14,12 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from server.accounts import selectors, services
+from server.accounts.authentication import signed_in_user
 from server.accounts.models import Device
 from server.api.errors import DomainValidationError, FieldError
 
 
-class DeviceOutputSerializer(serializers.ModelSerializer):
+class DeviceOutputSerializer(serializers.ModelSerializer[Device]):
     user = serializers.CharField(source="user.username")
 
     class Meta:
@@ -35,7 +37,7 @@ class DeviceTokenCreateApi(APIView):
     throttle_classes = [SignInThrottle]
 
     @extend_schema_serializer(component_name="DeviceTokenCreateInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         username = serializers.CharField(max_length=150)
         password = serializers.CharField(max_length=200, trim_whitespace=False)
         device_name = serializers.CharField(max_length=100)
@@ -59,13 +61,13 @@ class DeviceTokenCreateApi(APIView):
 class DeviceListApi(APIView):
     @extend_schema(responses=DeviceOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
-        devices = selectors.device_list(user=request.user)
+        devices = selectors.device_list(user=signed_in_user(request))
         return Response(DeviceOutputSerializer(devices, many=True).data)
 
 
 class DeviceRevokeApi(APIView):
     @extend_schema(request=None, responses=DeviceOutputSerializer)
     def post(self, request: Request, device_id: UUID) -> Response:
-        device = selectors.device_get(user=request.user, device_id=device_id)
+        device = selectors.device_get(user=signed_in_user(request), device_id=device_id)
         device = services.device_revoke(device=device)
         return Response(DeviceOutputSerializer(device).data)

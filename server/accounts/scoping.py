@@ -45,11 +45,11 @@ def user_unit_paths(user: object) -> tuple[str, ...]:
             cached = ()
         else:
             cached = tuple(
-                UnitAssignment.objects.filter(user_id=user.pk)  # type: ignore[attr-defined]
+                UnitAssignment.objects.filter(user_id=user.pk)  # type: ignore[attr-defined]  # pk checked above
                 .values_list("unit__path", flat=True)
                 .order_by("unit__path")
             )
-        user._unit_paths_cache = cached  # type: ignore[attr-defined]
+        user._unit_paths_cache = cached  # type: ignore[attr-defined]  # a per-request cache on the user
     return cached
 
 

@@ -1,5 +1,7 @@
 """The API root: one signed-in request shows where everything is."""
 
+from typing import Any
+
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -18,7 +20,7 @@ _ENTRY_POINTS = {
 }
 
 
-class ApiRootOutput(serializers.Serializer):
+class ApiRootOutput(serializers.Serializer[Any]):
     units = serializers.URLField()
     households = serializers.URLField()
     forms = serializers.URLField()

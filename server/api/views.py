@@ -19,7 +19,9 @@ def is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
-def json_error(request: HttpRequest, status: int, code: str, message: Promise) -> HttpResponse:
+def json_error(
+    request: HttpRequest, status: int, code: str, message: str | Promise
+) -> HttpResponse:
     """Build {"code", "message", "errors"} exactly as server.api.exceptions does.
 
     The language comes from the request: a last-resort handler may run after the locale

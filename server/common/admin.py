@@ -41,7 +41,7 @@ class ServiceFormAdmin(NotFoundAdmin):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except DomainValidationError as exc:
-            request._service_errors = exc.errors  # type: ignore[attr-defined]
+            request._service_errors = exc.errors  # type: ignore[attr-defined]  # carried to get_form
             return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_form(
@@ -52,7 +52,7 @@ class ServiceFormAdmin(NotFoundAdmin):
         if not errors:
             return form
 
-        class WithServiceErrors(form):  # type: ignore[misc, valid-type]
+        class WithServiceErrors(form):  # type: ignore[misc, valid-type]  # the form class get_form built
             def clean(self) -> Any:
                 cleaned = super().clean()
                 for error in errors:

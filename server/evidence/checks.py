@@ -20,7 +20,13 @@ def photo_flags(*, attachment: Attachment, household: Household | None) -> list[
     if attachment.perceptual_hash and twin:
         attachment.reused_from = twin
         reasons.append("photo_reused")
-    if household is not None and None not in (attachment.latitude, household.latitude):
+    if (
+        household is not None
+        and attachment.latitude is not None
+        and attachment.longitude is not None
+        and household.latitude is not None
+        and household.longitude is not None
+    ):
         metres = distance_m(
             (float(attachment.latitude), float(attachment.longitude)),
             (float(household.latitude), float(household.longitude)),

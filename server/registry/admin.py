@@ -25,7 +25,8 @@ class ScopedAdmin(ServiceFormAdmin):
     """Scoped by the one rule; records are never deleted here (history and feed would miss it)."""
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return super().get_queryset(request).visible_to(request.user)  # type: ignore[attr-defined]
+        # The base admin's queryset is typed for any model; each model here has visible_to().
+        return super().get_queryset(request).visible_to(request.user)  # type: ignore[attr-defined, no-any-return]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -44,7 +45,8 @@ class UnitAdmin(ScopedAdmin):
     search_fields = ["code", "name", "name_folded"]
     autocomplete_fields = ["parent"]
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    # The stubs type the result as an invariant list of field groups; names alone are one.
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:  # type: ignore[override]
         if obj is None:
             return ["code", "name", "division_type", "parent"]
         return ["code", "name", "division_type", "level", "area_type", "parent", "path", "depth"]
@@ -90,8 +92,15 @@ class UnitAdmin(ScopedAdmin):
 class MemberInline(admin.TabularInline):
     model = Member
     extra = 0
-    fields = ["full_name", "sex", "birth_date", "birth_year", "relation", "ethnicity", "removed_at"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "full_name",
+        "sex",
+        "birth_date",
+        "birth_year",
+        "relation",
+        "ethnicity",
+        "removed_at",
+    )
     can_delete = False
     show_change_link = True
 

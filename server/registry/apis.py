@@ -75,7 +75,7 @@ def _query_revision(request: Request) -> int:
 
 def _paginate(request: Request, view: APIView, queryset: Any, serializer: type) -> Response:
     paginator = StandardPagination()
-    page = paginator.paginate_queryset(queryset, request, view=view)
+    page: list[Any] | None = paginator.paginate_queryset(queryset, request, view=view)
     data = serializer(page, many=True, context={"request": request}).data
     return paginator.get_paginated_response(data)
 
@@ -259,26 +259,27 @@ def _row_error_field(error: RowError) -> FieldError:
     return FieldError(path, "invalid", error.message)
 
 
-class RowErrorOutputSerializer(serializers.Serializer):
+class RowErrorOutputSerializer(serializers.Serializer[Any]):
     row = serializers.IntegerField()
     column = serializers.CharField()
     message = serializers.CharField()
 
 
 @extend_schema_serializer(component_name="VillageImportResult")
-class VillageImportResultSerializer(serializers.Serializer):
+class VillageImportResultSerializer(serializers.Serializer[Any]):
     """Counts of a village import, or its row errors (then nothing was stored)."""
 
     created = serializers.IntegerField()
     unchanged = serializers.IntegerField()
-    errors = RowErrorOutputSerializer(many=True)
+    # A declared field named like Serializer.errors: the serializer metaclass moves it aside.
+    errors = RowErrorOutputSerializer(many=True)  # type: ignore[assignment]
 
 
 class VillageImportApi(APIView):
     parser_classes = [MultiPartParser]
 
     @extend_schema_serializer(component_name="VillageImportInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         file = serializers.FileField()
         dry_run = serializers.BooleanField(required=False, default=False)
 

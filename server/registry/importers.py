@@ -107,9 +107,10 @@ def _upsert(
     changed = {k: v for k, v in wanted.items() if getattr(unit, k) != v}
     if changed:
         Unit.objects.filter(pk=unit.pk).update(**changed, name_folded=fold(name))
-    moved = parent is not None and not unit.path.startswith(parent.path)
-    if moved:
+    moved = False
+    if parent is not None and not unit.path.startswith(parent.path):
         unit_move(unit=unit, parent=parent)
+        moved = True
     if changed or moved:
         counts.updated += 1
     else:

@@ -36,9 +36,11 @@ def unit_roots(*, user: object) -> QuerySet[Unit]:
     """The top of the user's visible tree: their own units, or the provinces for a superuser."""
     if getattr(user, "is_superuser", False):
         return Unit.objects.filter(parent__isnull=True).select_related("parent")
-    return Unit.objects.filter(assignments__user_id=getattr(user, "pk", None)).select_related(
-        "parent"
-    )
+    user_id = getattr(user, "pk", None)
+    if user_id is None:
+        # `assignments__user_id=None` would match every unit that has no assignment.
+        return Unit.objects.none()
+    return Unit.objects.filter(assignments__user_id=user_id).select_related("parent")
 
 
 def unit_get(*, user: object, code: str) -> Unit:
@@ -156,7 +158,7 @@ def household_detail_get(*, user: object, household_id: UUID) -> Household:
     )
     if household is None:
         raise Http404
-    household.member_count = len(household.members.all())  # type: ignore[attr-defined]
+    household.member_count = len(household.members.all())  # type: ignore[attr-defined]  # read by the output serializer
     return household
 
 

@@ -18,13 +18,14 @@ VN_LON = (Decimal("102.0"), Decimal("117.9"))
 MAX_AGE_YEARS = 120
 
 
-class UnitRefSerializer(serializers.Serializer):
+class UnitRefSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     name = serializers.CharField()
 
 
-class UnitOutputSerializer(serializers.ModelSerializer):
-    parent = serializers.CharField(source="parent.code", default=None)
+class UnitOutputSerializer(serializers.ModelSerializer[Unit]):
+    # A declared field named like Field.parent: the serializer metaclass moves it aside.
+    parent = serializers.CharField(source="parent.code", default=None)  # type: ignore[assignment]
 
     class Meta:
         model = Unit
@@ -40,7 +41,7 @@ class UnitOutputSerializer(serializers.ModelSerializer):
         ]
 
 
-class MemberInputSerializer(serializers.Serializer):
+class MemberInputSerializer(serializers.Serializer[Any]):
     full_name = serializers.CharField(max_length=200)
     sex = serializers.ChoiceField(choices=Sex.choices)
     birth_date = serializers.DateField(required=False, allow_null=True)
@@ -104,7 +105,7 @@ class MemberUpdateSerializer(MemberInputSerializer):
     revision = serializers.IntegerField(min_value=1)
 
 
-class GpsMixin(serializers.Serializer):
+class GpsMixin(serializers.Serializer[Any]):
     latitude = serializers.DecimalField(
         max_digits=9, decimal_places=6, required=False, allow_null=True
     )
@@ -155,13 +156,15 @@ class HouseholdFieldsSerializer(GpsMixin):
 class HouseholdCreateSerializer(HouseholdFieldsSerializer):
     id = serializers.UUIDField(required=False)
     village = serializers.CharField(max_length=20)
-    members = MemberInputSerializer(many=True, required=False, max_length=30)
+    # many=True builds a ListSerializer, which takes max_length; the stubs type the child.
+    members = MemberInputSerializer(many=True, required=False, max_length=30)  # type: ignore[call-arg]
 
     def validate_members(self, members: list[dict[str, Any]]) -> list[dict[str, Any]]:
         heads = [i for i, m in enumerate(members) if m["relation"] == Relation.HEAD]
         if len(heads) > 1:
             raise serializers.ValidationError(
-                {heads[1]: {"relation": [_("The household already has a head.")]}},
+                # Keyed by list index, as DRF reports a list's items; the stubs allow str keys.
+                {heads[1]: {"relation": [_("The household already has a head.")]}},  # type: ignore[dict-item]
                 code="duplicate_head",
             )
         return members
@@ -171,7 +174,7 @@ class HouseholdUpdateSerializer(HouseholdFieldsSerializer):
     revision = serializers.IntegerField(min_value=1)
 
 
-class VillageInputSerializer(serializers.Serializer):
+class VillageInputSerializer(serializers.Serializer[Any]):
     """One village, whichever way it arrives: the JSON endpoint or a row of a CSV import."""
 
     code = serializers.RegexField(
@@ -190,7 +193,7 @@ class VillageInputSerializer(serializers.Serializer):
     division_type = serializers.CharField(max_length=40, required=False, default="thôn")
 
 
-class MemberOutputSerializer(serializers.ModelSerializer):
+class MemberOutputSerializer(serializers.ModelSerializer[Member]):
     citizen_id = serializers.SerializerMethodField()
 
     class Meta:
@@ -212,7 +215,7 @@ class MemberOutputSerializer(serializers.ModelSerializer):
         return access.citizen_id_for(self.context["request"].user, member.citizen_id)
 
 
-class HouseholdListOutputSerializer(serializers.ModelSerializer):
+class HouseholdListOutputSerializer(serializers.ModelSerializer[Household]):
     village = UnitRefSerializer()
     commune = UnitRefSerializer()
     member_count = serializers.IntegerField(read_only=True)
@@ -253,10 +256,10 @@ class HouseholdDetailOutputSerializer(HouseholdListOutputSerializer):
 
     def get_members(self, household: Household) -> list[dict[str, Any]]:
         members = [m for m in household.members.all() if m.removed_at is None]
-        return MemberOutputSerializer(members, many=True, context=self.context).data  # type: ignore[return-value]
+        return MemberOutputSerializer(members, many=True, context=self.context).data  # type: ignore[return-value]  # a ReturnList of dicts
 
 
-class HouseholdFilterSerializer(serializers.Serializer):
+class HouseholdFilterSerializer(serializers.Serializer[Any]):
     unit = serializers.CharField(required=False, max_length=20)
     status = serializers.ChoiceField(choices=HouseholdStatus.choices, required=False)
     is_ethnic_minority = serializers.BooleanField(required=False, allow_null=True, default=None)
@@ -268,7 +271,7 @@ class HouseholdFilterSerializer(serializers.Serializer):
     q = serializers.CharField(required=False, max_length=100, allow_blank=True)
 
 
-class HouseholdChangeOutputSerializer(serializers.ModelSerializer):
+class HouseholdChangeOutputSerializer(serializers.ModelSerializer[HouseholdChange]):
     actor = serializers.CharField(source="actor.username", default=None)
     member = serializers.UUIDField(source="member_id", allow_null=True)
 

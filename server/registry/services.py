@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -109,7 +110,7 @@ def _record(
         entity="member" if member else "household",
         action=action,
         changes=dict(changes),
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=actor if isinstance(actor, get_user_model()) and actor.pk else None,
         source=source,
     )
 
@@ -425,7 +426,11 @@ def household_roster_replace(
     kept: set[uuid.UUID] = set()
     changed = False
     for index, entry in enumerate(roster):
-        member = current.get(entry.member_id) if entry.member_id not in kept else None
+        member = (
+            current.get(entry.member_id)
+            if entry.member_id is not None and entry.member_id not in kept
+            else None
+        )
         if member is None:
             new_id = roster_member_id(seed, index)
             _member_insert(

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -8,7 +10,7 @@ from server.submissions.models import Assessment, Submission
 
 
 class HouseholdScopedAdmin(ReadOnlyAdmin):
-    def get_queryset(self, request: HttpRequest) -> QuerySet:  # type: ignore[type-arg]
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         visible = Household.objects.visible_to(request.user).values("pk")
         return super().get_queryset(request).filter(household_id__in=visible)
 

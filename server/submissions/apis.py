@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from server.accounts.authentication import signed_in_user
 from server.api.pagination import StandardPagination
 from server.registry.selectors import household_get
 from server.submissions import selectors, services
@@ -17,7 +18,7 @@ from server.submissions.models import Assessment, Submission
 from server.submissions.schema import AssessmentResultSerializer
 
 
-class AssessmentOutputSerializer(serializers.ModelSerializer):
+class AssessmentOutputSerializer(serializers.ModelSerializer[Assessment]):
     """Pass `context={"explanations": assessments_explain(rows)}` to render the reasons."""
 
     submission = serializers.UUIDField(source="submission_id", allow_null=True)
@@ -62,7 +63,7 @@ class HouseholdAssessmentListApi(APIView):
         return paginator.get_paginated_response(data)
 
 
-class SubmissionOutputSerializer(serializers.ModelSerializer):
+class SubmissionOutputSerializer(serializers.ModelSerializer[Submission]):
     form_id = serializers.CharField(source="form_version.form_id")
     form_version = serializers.CharField(source="form_version.version")
     household = serializers.UUIDField(source="household_id", allow_null=True)
@@ -111,7 +112,7 @@ class SubmissionReturnApi(APIView):
     """Return a submission to the volunteer with a comment; the phone sees it on its next pull."""
 
     @extend_schema_serializer(component_name="SubmissionReturnInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         comment = serializers.CharField(max_length=2000)
 
     @extend_schema(request=InputSerializer, responses=SubmissionOutputSerializer)
@@ -119,7 +120,7 @@ class SubmissionReturnApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         submission = services.submission_return(
-            user=request.user,
+            user=signed_in_user(request),
             submission_id=submission_id,
             comment=serializer.validated_data["comment"],
         )

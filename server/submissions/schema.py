@@ -4,12 +4,14 @@ The stored `result` is free-form JSON (forms/scoring/SPEC.md §6.3); these seria
 document the parts a client reads to show reasons. They never validate input.
 """
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 
 @extend_schema_serializer(component_name="AssessmentExplanation")
-class _ExplainedSerializer(serializers.Serializer):
+class _ExplainedSerializer(serializers.Serializer[Any]):
     explanation_vi = serializers.CharField(help_text="Plain Vietnamese: labels, names, answers.")
     explanation_en = serializers.CharField(help_text="The same in plain English.")
 
@@ -33,7 +35,7 @@ class _ResultDecisionSerializer(_ExplainedSerializer):
 
 
 @extend_schema_serializer(component_name="AssessmentResult")
-class AssessmentResultSerializer(serializers.Serializer):
+class AssessmentResultSerializer(serializers.Serializer[Any]):
     """The stored assessment (forms/scoring/SPEC.md §6.3); only the explained parts are listed."""
 
     decision = _ResultDecisionSerializer()

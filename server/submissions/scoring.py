@@ -84,7 +84,8 @@ IDENTITY_FIELDS = [
 """The fields of the `assessment_once` constraint: the same facts under the same rules."""
 
 
-_IDENTITY_ATTNAMES = [Assessment._meta.get_field(name).attname for name in IDENTITY_FIELDS]
+# The identity fields are concrete columns, never the reverse relations get_field() may return.
+_IDENTITY_ATTNAMES = [Assessment._meta.get_field(name).attname for name in IDENTITY_FIELDS]  # type: ignore[union-attr]
 
 
 def identity(assessment: Assessment) -> tuple[Any, ...]:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from forms import scoring
 from server.accounts import access
 from server.accounts.access import Action
+from server.accounts.models import User
 from server.api.errors import DomainValidationError, FieldError
 from server.feed.models import FeedEntry, FeedKind
 from server.feed.services import feed_append, feed_extend
@@ -29,7 +30,7 @@ BATCH_SIZE = 500
 # --- review ------------------------------------------------------------------------
 
 
-def submission_return(*, user: object, submission_id: UUID, comment: str) -> Submission:
+def submission_return(*, user: User, submission_id: UUID, comment: str) -> Submission:
     """Return a pending submission to its volunteer with a comment; phones see it on next pull.
 
     The row is locked first, so two reviewers returning at once leave one return, and a
@@ -66,7 +67,8 @@ def submission_return(*, user: object, submission_id: UUID, comment: str) -> Sub
         feed_append(
             kind=FeedKind.REVIEW,
             record_id=submission.pk,
-            scope_path=submission.household.village.path,
+            # The column is nullable, but sync stores a survey only with its household.
+            scope_path=submission.household.village.path,  # type: ignore[union-attr]
         )
     return submission
 
@@ -170,7 +172,10 @@ def rescore_open_run(*, ruleset_id: str, year: int, unit_code: str = "") -> Resc
 
 
 def rescore_run(
-    run: RescoreRun, *, batch_size: int = BATCH_SIZE, on_batch: Callable[[int], None] | None = None
+    run: RescoreRun,
+    *,
+    batch_size: int = BATCH_SIZE,
+    on_batch: Callable[[int], object] | None = None,
 ) -> RescoreRun:
     """Process batches until done; each batch commits with its checkpoint."""
     candidates = selectors.rescore_candidates(run)

@@ -17,7 +17,7 @@ from server.surveys.models import FormVersion
 from server.surveys.services import form_definition
 
 
-class FormVersionOutputSerializer(serializers.ModelSerializer):
+class FormVersionOutputSerializer(serializers.ModelSerializer[FormVersion]):
     id = serializers.CharField(source="form_id")
     url = serializers.SerializerMethodField()
 

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from server.accounts import access, policy
+from server.accounts.authentication import signed_in_device, signed_in_user
 from server.api.errors import PermissionRefused
 from server.api.pagination import StandardPagination
 from server.api.schema import sync_ref
@@ -72,9 +73,7 @@ class SyncPushApi(APIView):
         parameters=[_PROTOCOL_PARAMETER],
     )
     def post(self, request: Request) -> HttpResponse:
-        store = DjangoSyncStore(
-            device=request.auth if hasattr(request.auth, "token_hash") else None, user=request.user
-        )
+        store = DjangoSyncStore(device=signed_in_device(request), user=signed_in_user(request))
         try:
             rules.check_batch_bytes(_content_length(request))
             result = engine.handle_push(
@@ -98,7 +97,7 @@ class SyncPullApi(APIView):
     )
     @method_decorator(gzip_page)
     def get(self, request: Request) -> HttpResponse:
-        store = DjangoSyncStore(device=None, user=request.user)
+        store = DjangoSyncStore(device=None, user=signed_in_user(request))
         try:
             page = engine.handle_pull(
                 request.query_params.get("cursor"),
@@ -137,7 +136,9 @@ class SyncAttachmentApi(APIView):
             check_client_protocol(request.headers.get(PROTOCOL_HEADER))
         except SyncError as error:
             return _refused(error)
-        reply = uploads.head_upload(item_uuid, name, store=DjangoUploadStore(user=request.user))
+        reply = uploads.head_upload(
+            item_uuid, name, store=DjangoUploadStore(user=signed_in_user(request))
+        )
         return self._reply(reply, head=True)
 
     @extend_schema(
@@ -154,7 +155,7 @@ class SyncAttachmentApi(APIView):
                 name,
                 content_range=request.headers.get("Content-Range"),
                 body=_upload_body(request),
-                store=DjangoUploadStore(user=request.user),
+                store=DjangoUploadStore(user=signed_in_user(request)),
             )
         except SyncError as error:
             return _refused(error)
@@ -197,7 +198,7 @@ def _masked(values: dict[str, Any], request: Request) -> dict[str, Any]:
     return values
 
 
-class ConflictOutputSerializer(serializers.ModelSerializer):
+class ConflictOutputSerializer(serializers.ModelSerializer[ConflictCopy]):
     household = serializers.UUIDField(source="household_id")
     household_code = serializers.CharField(source="household.code")
     head_name = serializers.CharField(source="household.head_name")
@@ -255,7 +256,7 @@ class ConflictDetailOutputSerializer(ConflictOutputSerializer):
         }
 
 
-class ConflictFilterSerializer(serializers.Serializer):
+class ConflictFilterSerializer(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=["open", "resolved", "all"], default="open")
     household = serializers.UUIDField(required=False)
 
@@ -299,7 +300,7 @@ class ConflictResolveApi(APIView):
     error_statuses = ("409",)  # applied on a revision that moved on
 
     @extend_schema_serializer(component_name="ConflictResolveInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         resolution = serializers.ChoiceField(choices=Resolution.choices)
         note = serializers.CharField(max_length=2000)
         revision = serializers.IntegerField(min_value=1, required=False)

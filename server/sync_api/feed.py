@@ -107,7 +107,8 @@ def _load_states(user: Any, entries: Sequence[_Entry]) -> dict[tuple[str, str], 
     )
     reviewed = list(Submission.objects.filter(pk__in=_ids(entries, FeedKind.REVIEW)))
     wanted = {*_ids(entries, FeedKind.HOUSEHOLD)}
-    wanted |= {str(r.household_id) for r in [*members, *latest, *reviewed] if r.household_id}
+    owned: list[Member | Assessment | Submission] = [*members, *latest, *reviewed]
+    wanted |= {str(r.household_id) for r in owned if r.household_id}
     visible = {
         str(h.pk): h
         for h in Household.objects.visible_to(user)

@@ -18,7 +18,7 @@ def _prefixed(prefix: str, path: str) -> str:
 
 
 def serializer_issues(
-    build: Callable[[], serializers.Serializer], prefix: str = "payload"
+    build: Callable[[], serializers.Serializer[Any]], prefix: str = "payload"
 ) -> tuple[dict[str, Any] | None, list[Issue]]:
     """Validate with a DRF serializer; on failure, render its messages in vi and en.
 

@@ -47,6 +47,8 @@ def conflict_record(
     """
     kind = ItemKind(conflict.kind)
     record_id = conflict.target_id if kind.is_edit else conflict.client_uuid
+    if record_id is None:
+        return None
     if kind.entity is Entity.HOUSEHOLD:
         households = Household.objects.all() if user is None else access.visible_households(user)
         return households.filter(pk=record_id).first()

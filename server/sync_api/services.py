@@ -112,13 +112,14 @@ def _incoming_values(payload: Mapping[str, Any], record: Household | Member) -> 
     return dict(serializer.validated_data)
 
 
-def _edit_serializer(record: Household | Member) -> type[serializers.Serializer]:
+def _edit_serializer(record: Household | Member) -> type[serializers.Serializer[Any]]:
     return HouseholdUpdateSerializer if isinstance(record, Household) else MemberUpdateSerializer
 
 
 def editable_fields(record: Household | Member) -> list[str]:
     """The fields an edit of `record` may carry, in the edit serializer's order."""
-    return [name for name in _edit_serializer(record)().fields if name != "revision"]
+    # keys(): the stubs type iterating a serializer's fields as yielding Field, not names.
+    return [name for name in _edit_serializer(record)().fields.keys() if name != "revision"]  # noqa: SIM118
 
 
 def _unflag_when_settled(conflict: ConflictCopy) -> None:

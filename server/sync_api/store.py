@@ -231,8 +231,8 @@ class DjangoSyncStore:
 
     def _visible(self, item: PushItem) -> bool:
         if item.kind == ItemKind.HOUSEHOLD_EDIT:
-            return access.visible_households(self.user).filter(pk=item.target_id).exists()
-        members = access.visible_members(self.user).filter(pk=item.target_id)
+            return access.visible_households(self.user).filter(pk=item.target_id).exists()  # type: ignore[misc]  # an edit: the codec requires its target_id
+        members = access.visible_members(self.user).filter(pk=item.target_id)  # type: ignore[misc]  # an edit: the codec requires its target_id
         return members.filter(removed_at__isnull=True).exists()
 
     def claim(self, item: PushItem) -> Claim:
@@ -266,7 +266,9 @@ class DjangoSyncStore:
 
     def _claim_fresh(self, item: PushItem, *, hold: bool) -> Claim:
         """Create the receipt: now, or (`hold`) with the batch's other inserts at its end."""
-        declared = [{"name": a.name, "sha256": a.sha256, "size": a.size} for a in item.attachments]
+        declared: list[dict[str, Any]] = [
+            {"name": a.name, "sha256": a.sha256, "size": a.size} for a in item.attachments
+        ]
         early = str(Outcome.ACCEPTED) if item.kind == ItemKind.SUBMISSION else ""
         receipt = Receipt(
             client_uuid=item.client_uuid,
@@ -480,17 +482,18 @@ class DjangoSyncStore:
     def _edit(
         self, item: PushItem, data: dict[str, Any], *, is_household: bool
     ) -> Household | Member:
-        common = {
+        common: dict[str, Any] = {
             "actor": self.user,
             "base_revision": item.base_revision,
             "data": data,
             "source": SOURCE,
         }
         if is_household:
-            household = Household.objects.get(pk=item.target_id)
+            household = Household.objects.get(pk=item.target_id)  # type: ignore[misc]  # an edit: the codec requires its target_id
             return registry_services.household_update(household=household, **common)
         return registry_services.member_update(
-            member=Member.objects.get(pk=item.target_id), **common
+            member=Member.objects.get(pk=item.target_id),  # type: ignore[misc]  # an edit: the codec requires its target_id
+            **common,
         )
 
     def keep_conflict(
@@ -520,7 +523,7 @@ class DjangoSyncStore:
         if item.kind in (ItemKind.MEMBER_EDIT,):
             return (
                 access.visible_members(self.user)
-                .filter(pk=item.target_id)
+                .filter(pk=item.target_id)  # type: ignore[misc]  # an edit: the codec requires its target_id
                 .values_list("household_id", flat=True)
                 .first()
             )

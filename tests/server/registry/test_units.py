@@ -1,9 +1,11 @@
 """The unit tree: national import, village CSVs, materialised paths and browsing."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 
 from server.accounts.models import Role
+from server.registry import selectors
 from server.registry.importers import import_national_units, import_villages_csv, unit_move
 from server.registry.models import Unit
 from server.registry.services import unit_create
@@ -163,3 +165,8 @@ def test_browsing_the_tree_starts_at_the_users_units(personas, tree):
     assert [u["code"] for u in children] == ["90001001", "90001002"]
     assert client.get("/api/v1/units/", {"parent": "90"}).json()["results"] == []
     assert client.get("/api/v1/units/90-D1/").status_code == 404
+
+
+def test_a_user_without_an_id_has_no_root_units_though_most_units_have_no_assignment(tree):
+    assert Unit.objects.filter(assignments__isnull=True).count() == 9
+    assert list(selectors.unit_roots(user=AnonymousUser())) == []
