@@ -20,7 +20,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from server.accounts.models import Role, User
-from server.api.errors import PermissionRefused
+from server.common.errors import PermissionRefused
 from server.evidence.models import Attachment
 from server.registry.models import Household, HouseholdChange, Member, Unit
 from server.registry.scoping import covers_path, is_unrestricted, scope_q, user_unit_paths

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from server.accounts import selectors, services
 from server.accounts.models import Device
-from server.api.errors import DomainValidationError, FieldError
+from server.common.errors import DomainValidationError, FieldError
 
 
 class DeviceOutputSerializer(serializers.ModelSerializer):

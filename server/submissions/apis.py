@@ -14,8 +14,8 @@ from rest_framework.views import APIView
 
 from server.accounts import access
 from server.accounts.access import Action
-from server.api.errors import DomainValidationError, FieldError
 from server.api.pagination import StandardPagination
+from server.common.errors import DomainValidationError, FieldError
 from server.feed.models import FeedKind
 from server.feed.services import feed_append
 from server.registry.selectors import household_get
