@@ -13,11 +13,40 @@ from string import Formatter
 from typing import Any
 
 from django.utils.text import format_lazy
+from django.utils.translation import gettext_noop
 from rest_framework import fields, serializers
 from rest_framework.settings import api_settings
 from rest_framework.utils import humanize_datetime
 
 from server.common.errors import FieldError, Message
+
+# DRF's own messages for the fields this API uses. DRF ships few of them in Vietnamese;
+# naming them here keeps their translations (server/locale) when makemessages runs.
+DRF_MESSAGES = (
+    gettext_noop("This field may not be null."),
+    gettext_noop("Not a valid string."),
+    gettext_noop("Ensure this field has no more than {max_length} characters."),
+    gettext_noop("Ensure this field has at least {min_length} characters."),
+    gettext_noop("This value does not match the required pattern."),
+    gettext_noop('"{input}" is not a valid choice.'),
+    gettext_noop("A valid integer is required."),
+    gettext_noop("Ensure this value is less than or equal to {max_value}."),
+    gettext_noop("Ensure this value is greater than or equal to {min_value}."),
+    gettext_noop("String value too large."),
+    gettext_noop("A valid number is required."),
+    gettext_noop("Ensure that there are no more than {max_digits} digits in total."),
+    gettext_noop("Ensure that there are no more than {max_decimal_places} decimal places."),
+    gettext_noop(
+        "Ensure that there are no more than {max_whole_digits} digits before the decimal point."
+    ),
+    gettext_noop("Expected a date but got a datetime."),
+    gettext_noop("Must be a valid boolean."),
+    gettext_noop("Must be a valid UUID."),
+    gettext_noop('Expected a list of items but got type "{input_type}".'),
+    gettext_noop("Ensure this field has no more than {max_length} elements."),
+    gettext_noop("Ensure this field has at least {min_length} elements."),
+    gettext_noop("Invalid data. Expected a dictionary, but got {datatype}."),
+)
 
 _SAME_LEVEL = frozenset({api_settings.NON_FIELD_ERRORS_KEY, "non_field_errors", "__all__"})
 
