@@ -100,9 +100,7 @@ def test_a_payload_refused_by_the_registry_service_runs_the_service_once(
     assert _stored() == before
 
 
-def test_a_second_head_refused_by_the_database_runs_the_service_once(
-    phone, household_in, passes
-):
+def test_a_second_head_refused_by_the_database_runs_the_service_once(phone, household_in, passes):
     body = {"full_name": "Lò Văn Páo", "sex": "male", "birth_year": 1975, "relation": "head",
             "ethnicity": "thai"}  # fmt: skip
     before = _stored()
