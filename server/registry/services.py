@@ -518,8 +518,7 @@ def household_roster_replace(
     kept = {member.pk for _index, _entry, member in rows if member is not None}
     leaving = [member for member_id, member in current.items() if member_id not in kept]
     # A head who leaves goes first, like a demotion (see _demotions_first); the others
-    # leave after the roster's rows are written.
-    leaving.sort(key=lambda member: member.relation != Relation.HEAD)
+    # leave after the roster's rows are written, as they always have.
     changed = bool(leaving)
     for member in leaving:
         if member.relation == Relation.HEAD:
