@@ -21,7 +21,7 @@ from django.http import Http404
 
 from server.accounts.models import Role, User
 from server.accounts.scoping import covers_path, is_unrestricted, scope_q, user_unit_paths
-from server.api.errors import PermissionRefused
+from server.common.errors import PermissionRefused
 from server.evidence.models import Attachment
 from server.registry.models import Household, HouseholdChange, Member, MemberQuerySet, Unit
 from server.submissions.models import Assessment, Submission

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from server.accounts import selectors, services
 from server.accounts.authentication import signed_in_user
 from server.accounts.models import Device
-from server.api.errors import DomainValidationError, FieldError
+from server.common.errors import DomainValidationError, FieldError
 
 
 class DeviceOutputSerializer(serializers.ModelSerializer[Device]):

@@ -1,8 +1,9 @@
 """One place that turns every error into the JSON shape clients rely on.
 
 Shape: {"code": ..., "message": ..., "errors": [{"path", "code", "message"}]}.
-Messages follow the request's language (Accept-Language, Vietnamese by default);
-paths use dots and brackets, e.g. "members[0].birth_date".
+Messages follow the request's language (Accept-Language, Vietnamese by default): domain
+errors carry lazily translated messages, rendered here; paths use dots and brackets,
+e.g. "members[0].birth_date".
 """
 
 from typing import Any
@@ -14,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from server.api.csrf import CsrfFailed
-from server.api.errors import (
+from server.common.errors import (
     DomainValidationError,
     FieldError,
     PermissionRefused,
@@ -58,7 +59,9 @@ def _body(code: str, message: str, errors: list[FieldError] | None = None) -> di
     return {
         "code": code,
         "message": message,
-        "errors": [{"path": e.path, "code": e.code, "message": e.message} for e in errors or []],
+        "errors": [
+            {"path": e.path, "code": e.code, "message": str(e.message)} for e in errors or []
+        ],
     }
 
 

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 
-from server.api.errors import DomainValidationError, FieldError
+from server.common.errors import DomainValidationError, FieldError
 
 
 class NotFoundAdmin(admin.ModelAdmin):

@@ -3,6 +3,7 @@
 from server.evidence.images import distance_m
 from server.evidence.models import Attachment
 from server.registry.models import Household
+from server.registry.services import household_flag
 
 # A photo taken this far from the household's recorded position is worth a look.
 FAR_FROM_HOUSEHOLD_M = 500
@@ -36,7 +37,5 @@ def photo_flags(*, attachment: Attachment, household: Household | None) -> list[
             reasons.append("photo_far_from_household")
     attachment.save(update_fields=["reused_from", "distance_m"])
     if reasons and household is not None:
-        Household.objects.filter(pk=household.pk).update(
-            flagged_for_review=True, flag_reason=reasons[0]
-        )
+        household_flag(household=household, reason=reasons[0], actor=None, source="photo_check")
     return reasons

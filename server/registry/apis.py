@@ -16,8 +16,8 @@ from rest_framework.views import APIView
 
 from server.accounts import access
 from server.accounts.access import Action
-from server.api.errors import DomainValidationError, FieldError
 from server.api.pagination import StandardPagination
+from server.common.errors import DomainValidationError, FieldError
 from server.registry import selectors, services
 from server.registry.importers import RowError, import_villages_csv
 from server.registry.serializers import (

@@ -185,6 +185,17 @@ class Member(TimeStampedModel):
         verbose_name = _("member")
         verbose_name_plural = _("members")
         ordering = ["household_id", "created_at", "id"]
+        constraints = [
+            # Checked at every statement, not at commit: a head change demotes the old
+            # head before it promotes the new one (registry.services).
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=models.Q(relation=Relation.HEAD, removed_at__isnull=True),
+                name="member_one_head",
+                violation_error_code="duplicate_head",
+                violation_error_message=_("The household already has a head."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name

@@ -5,11 +5,11 @@ from uuid import UUID
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from server.accounts import access
 from server.accounts.scoping import path_within_q
-from server.api.errors import DomainValidationError, FieldError
+from server.common.errors import DomainValidationError, FieldError
 from server.common.text import fold
 from server.registry.choices import UnitLevel
 from server.registry.models import Household, HouseholdChange, Member, Unit

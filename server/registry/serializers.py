@@ -17,6 +17,13 @@ VN_LAT = (Decimal("6.0"), Decimal("23.5"))
 VN_LON = (Decimal("102.0"), Decimal("117.9"))
 MAX_AGE_YEARS = 120
 
+# Messages of the checks below, declared on the fields they refuse (`error_messages`),
+# so a refusal's text can be rendered again in another language (server/api/validation.py).
+TOO_OLD = _("An age over 120 years is not plausible.")
+DUPLICATE_HEAD = _("The household already has a head.")
+OUTSIDE_VIETNAM = _("The point is outside Viet Nam.")
+BOTH_COORDINATES = _("Give both latitude and longitude.")
+
 
 class UnitRefSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
@@ -44,9 +51,25 @@ class UnitOutputSerializer(serializers.ModelSerializer[Unit]):
 class MemberInputSerializer(serializers.Serializer[Any]):
     full_name = serializers.CharField(max_length=200)
     sex = serializers.ChoiceField(choices=Sex.choices)
-    birth_date = serializers.DateField(required=False, allow_null=True)
-    birth_year = serializers.IntegerField(required=False, allow_null=True)
-    relation = serializers.ChoiceField(choices=Relation.choices)
+    birth_date = serializers.DateField(
+        required=False,
+        allow_null=True,
+        error_messages={"future": _("The date of birth is in the future."), "too_old": TOO_OLD},
+    )
+    birth_year = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        error_messages={
+            "future": _("The year of birth is in the future."),
+            "too_old": TOO_OLD,
+            "mismatch": _("The year of birth does not match the date of birth."),
+            # The field itself is optional: "required" is the date-or-year rule below.
+            "required": _("Give the date of birth or at least the year of birth."),
+        },
+    )
+    relation = serializers.ChoiceField(
+        choices=Relation.choices, error_messages={"duplicate_head": DUPLICATE_HEAD}
+    )
     ethnicity = serializers.ChoiceField(choices=ETHNICITY_CHOICES)
     citizen_id = serializers.RegexField(
         CITIZEN_ID_PATTERN,
@@ -61,13 +84,9 @@ class MemberInputSerializer(serializers.Serializer[Any]):
             return value
         today = timezone.localdate()
         if value > today:
-            raise serializers.ValidationError(
-                _("The date of birth is in the future."), code="future"
-            )
+            self.fields["birth_date"].fail("future")
         if today.year - value.year > MAX_AGE_YEARS:
-            raise serializers.ValidationError(
-                _("An age over 120 years is not plausible."), code="too_old"
-            )
+            self.fields["birth_date"].fail("too_old")
         return value
 
     def validate_birth_year(self, value: int | None) -> int | None:
@@ -75,30 +94,26 @@ class MemberInputSerializer(serializers.Serializer[Any]):
             return value
         this_year = timezone.localdate().year
         if value > this_year:
-            raise serializers.ValidationError(
-                _("The year of birth is in the future."), code="future"
-            )
+            self.fields["birth_year"].fail("future")
         if this_year - value > MAX_AGE_YEARS:
-            raise serializers.ValidationError(
-                _("An age over 120 years is not plausible."), code="too_old"
-            )
+            self.fields["birth_year"].fail("too_old")
         return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         birth_date, birth_year = attrs.get("birth_date"), attrs.get("birth_year")
         if birth_date and birth_year and birth_date.year != birth_year:
-            raise serializers.ValidationError(
-                {"birth_year": _("The year of birth does not match the date of birth.")},
-                code="mismatch",
-            )
+            _refuse(self, "birth_year", "mismatch")
         if not self.partial and not birth_date and not birth_year:
-            raise serializers.ValidationError(
-                {"birth_year": _("Give the date of birth or at least the year of birth.")},
-                code="required",
-            )
+            _refuse(self, "birth_year", "required")
         if birth_date:
             attrs["birth_year"] = birth_date.year
         return attrs
+
+
+def _refuse(serializer: serializers.Serializer[Any], field: str, code: str) -> None:
+    """Refuse `field` from a serializer-wide check, with the field's own message for `code`."""
+    message = serializer.fields[field].error_messages[code]
+    raise serializers.ValidationError({field: message}, code=code)
 
 
 class MemberUpdateSerializer(MemberInputSerializer):
@@ -107,10 +122,18 @@ class MemberUpdateSerializer(MemberInputSerializer):
 
 class GpsMixin(serializers.Serializer[Any]):
     latitude = serializers.DecimalField(
-        max_digits=9, decimal_places=6, required=False, allow_null=True
+        max_digits=9,
+        decimal_places=6,
+        required=False,
+        allow_null=True,
+        error_messages={"outside_vietnam": OUTSIDE_VIETNAM, "incomplete": BOTH_COORDINATES},
     )
     longitude = serializers.DecimalField(
-        max_digits=9, decimal_places=6, required=False, allow_null=True
+        max_digits=9,
+        decimal_places=6,
+        required=False,
+        allow_null=True,
+        error_messages={"outside_vietnam": OUTSIDE_VIETNAM, "incomplete": BOTH_COORDINATES},
     )
     gps_accuracy_m = serializers.DecimalField(
         max_digits=7, decimal_places=1, required=False, allow_null=True, min_value=Decimal(0)
@@ -118,25 +141,18 @@ class GpsMixin(serializers.Serializer[Any]):
 
     def validate_latitude(self, value: Decimal | None) -> Decimal | None:
         if value is not None and not VN_LAT[0] <= value <= VN_LAT[1]:
-            raise serializers.ValidationError(
-                _("The point is outside Viet Nam."), code="outside_vietnam"
-            )
+            self.fields["latitude"].fail("outside_vietnam")
         return value
 
     def validate_longitude(self, value: Decimal | None) -> Decimal | None:
         if value is not None and not VN_LON[0] <= value <= VN_LON[1]:
-            raise serializers.ValidationError(
-                _("The point is outside Viet Nam."), code="outside_vietnam"
-            )
+            self.fields["longitude"].fail("outside_vietnam")
         return value
 
     def _check_pair(self, attrs: dict[str, Any]) -> None:
         has_lat, has_lon = attrs.get("latitude") is not None, attrs.get("longitude") is not None
         if ("latitude" in attrs or "longitude" in attrs) and has_lat != has_lon:
-            raise serializers.ValidationError(
-                {"longitude" if has_lat else "latitude": _("Give both latitude and longitude.")},
-                code="incomplete",
-            )
+            _refuse(self, "longitude" if has_lat else "latitude", "incomplete")
 
 
 class HouseholdFieldsSerializer(GpsMixin):
@@ -164,7 +180,7 @@ class HouseholdCreateSerializer(HouseholdFieldsSerializer):
         if len(heads) > 1:
             raise serializers.ValidationError(
                 # Keyed by list index, as DRF reports a list's items; the stubs allow str keys.
-                {heads[1]: {"relation": [_("The household already has a head.")]}},  # type: ignore[dict-item]
+                {heads[1]: {"relation": [DUPLICATE_HEAD]}},  # type: ignore[dict-item]
                 code="duplicate_head",
             )
         return members

@@ -11,10 +11,10 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from server.accounts.access import mask_citizen_id
-from server.api.errors import DomainValidationError, FieldError, RevisionConflict
+from server.common.errors import DomainValidationError, FieldError, RevisionConflict
 from server.common.text import fold
 from server.feed.models import FeedKind
 from server.feed.services import feed_append, feed_append_tombstone
@@ -24,8 +24,8 @@ from server.registry.models import ChangeAction, Household, HouseholdChange, Mem
 MAX_MEMBERS = 30
 
 
-def _ID_TAKEN() -> str:  # noqa: N802 - a message, translated when raised
-    return _("This id cannot be used; generate a new one.")
+ID_TAKEN = _("This id cannot be used; generate a new one.")
+DUPLICATE_HEAD = _("The household already has a head.")
 
 
 HOUSEHOLD_FIELDS = (
@@ -146,10 +146,23 @@ def household_create(
         source=source,
         changes={k: [None, _jsonable(k, getattr(household, k))] for k in HOUSEHOLD_FIELDS},
     )
-    for member_data in members:
-        _member_insert(household=household, data=member_data, actor=actor, source=source)
+    for index, member_data in enumerate(members):
+        try:
+            _member_insert(household=household, data=member_data, actor=actor, source=source)
+        except DomainValidationError as refused:
+            raise _under(f"members[{index}]", refused) from None
     household_refresh_derived(household=household)
     return household
+
+
+def _under(prefix: str, refused: DomainValidationError) -> DomainValidationError:
+    """The same refusal, with paths under `prefix` (e.g. a roster row's index)."""
+    return DomainValidationError(
+        [
+            FieldError(f"{prefix}.{e.path}" if e.path else prefix, e.code, e.message)
+            for e in refused.errors
+        ]
+    )
 
 
 @transaction.atomic
@@ -181,6 +194,66 @@ def household_update(
     )
     household_refresh_derived(household=household)
     return household
+
+
+@transaction.atomic
+def household_flag(*, household: Household, reason: str, actor: object, source: str) -> None:
+    """Flag a household for a reviewer's eye, with history and a feed entry.
+
+    The feed entry is what brings the flag to the volunteers' phones on their next pull.
+    The revision stays: a flag is not an edit of the household's fields, so edits made
+    on the current revision still apply. Flagging again for the same reason writes
+    nothing.
+    """
+    locked = _locked_for_flag(household)
+    _flag_set(household, locked, flagged=True, reason=reason, actor=actor, source=source)
+
+
+@transaction.atomic
+def household_unflag(
+    *, household: Household, actor: object, source: str, reason_prefix: str = ""
+) -> None:
+    """Clear a household's flag, with history and a feed entry.
+
+    With `reason_prefix`, only a flag whose reason starts with it is cleared (read under
+    the row lock), so settling a sync conflict never clears a photo check's flag.
+    """
+    locked = _locked_for_flag(household)
+    if locked.flag_reason.startswith(reason_prefix):
+        _flag_set(household, locked, flagged=False, reason="", actor=actor, source=source)
+
+
+def _locked_for_flag(household: Household) -> Household:
+    return Household.objects.select_for_update().select_related("village").get(pk=household.pk)
+
+
+def _flag_set(
+    household: Household,
+    locked: Household,
+    *,
+    flagged: bool,
+    reason: str,
+    actor: object,
+    source: str,
+) -> None:
+    """Write the flag on the locked row; `household`, the caller's copy, follows it."""
+    before = {"flagged_for_review": locked.flagged_for_review, "flag_reason": locked.flag_reason}
+    after = {"flagged_for_review": flagged, "flag_reason": reason}
+    changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    if not changes:
+        return
+    locked.flagged_for_review, locked.flag_reason = flagged, reason
+    locked.save(update_fields=["flagged_for_review", "flag_reason", "updated_at"])
+    _record(
+        household=locked,
+        member=None,
+        action=ChangeAction.UPDATED,
+        changes=changes,
+        actor=actor,
+        source=source,
+    )
+    feed_append(kind=FeedKind.HOUSEHOLD, record_id=locked.pk, scope_path=locked.village.path)
+    household.flagged_for_review, household.flag_reason = flagged, reason
 
 
 def _save_household(household: Household, *, force_insert: bool = False) -> None:
@@ -249,9 +322,7 @@ def _member_insert(
         with transaction.atomic():
             member.save(force_insert=True)
     except IntegrityError:
-        # Only the primary key is unique on members: the id is taken, in some household
-        # the caller may not see. The refusal must not say more than that.
-        raise DomainValidationError([FieldError("id", "id_taken", _ID_TAKEN())]) from None
+        raise DomainValidationError([_insert_refusal(member)]) from None
     _record(
         household=household,
         member=member,
@@ -262,6 +333,23 @@ def _member_insert(
     )
     feed_append(kind=FeedKind.MEMBER, record_id=member.pk, scope_path=household.village.path)
     return member
+
+
+def _insert_refusal(member: Member) -> FieldError:
+    """Name the constraint a refused insert broke, saying no more than the caller may know.
+
+    Two are possible: one head per household (`member_one_head`), and the primary key.
+    The lookup runs after the constraint decided, only to choose the message; a taken id
+    may belong to a household the caller cannot see, so it is never described further.
+    """
+    if member.relation == Relation.HEAD and _has_head(member.household, exclude=member.pk):
+        return FieldError("relation", "duplicate_head", DUPLICATE_HEAD)
+    return FieldError("id", "id_taken", ID_TAKEN)
+
+
+def _has_head(household: Household, *, exclude: uuid.UUID) -> bool:
+    heads = Member.objects.current().filter(household=household, relation=Relation.HEAD)
+    return heads.exclude(pk=exclude).exists()
 
 
 @transaction.atomic
@@ -277,7 +365,6 @@ def member_add(
         raise DomainValidationError(
             [FieldError("", "too_many_members", _("A household has at most 30 members."))]
         )
-    _ensure_single_head(household=household, relation=data.get("relation"), exclude=None)
     member = _member_insert(
         household=household, data=data, actor=actor, source=source, member_id=member_id
     )
@@ -297,10 +384,6 @@ def member_update(
     member = Member.objects.select_for_update().select_related("household").get(pk=member.pk)
     if member.revision != base_revision:
         raise RevisionConflict("member", member.revision, base_revision)
-    if "relation" in data:
-        _ensure_single_head(
-            household=member.household, relation=data["relation"], exclude=member.pk
-        )
     if _member_change(member, data, actor=actor, source=source):
         household_refresh_derived(household=member.household)
     return member
@@ -315,7 +398,7 @@ def _member_change(member: Member, data: Mapping[str, Any], *, actor: object, so
     if "birth_date" in changes and member.birth_date:
         member.birth_year = member.birth_date.year
     member.revision = F("revision") + 1
-    member.save()
+    _save_member(member, promoted="relation" in changes and member.relation == Relation.HEAD)
     member.refresh_from_db()
     _record(
         household=member.household,
@@ -327,6 +410,23 @@ def _member_change(member: Member, data: Mapping[str, Any], *, actor: object, so
     )
     feed_append(kind=FeedKind.MEMBER, record_id=member.pk, scope_path=member.household.village.path)
     return True
+
+
+def _save_member(member: Member, *, promoted: bool) -> None:
+    """Save an edit; a promotion to head runs in a savepoint, as `member_one_head` may refuse it.
+
+    Only a promotion can break that constraint, so other edits cost no savepoint.
+    """
+    if not promoted:
+        member.save()
+        return
+    try:
+        with transaction.atomic():
+            member.save()
+    except IntegrityError:
+        raise DomainValidationError(
+            [FieldError("relation", "duplicate_head", DUPLICATE_HEAD)]
+        ) from None
 
 
 @transaction.atomic
@@ -359,20 +459,6 @@ def _member_retire(member: Member, *, actor: object, source: str) -> None:
         scope_path=member.household.village.path,
         reason="deleted",
     )
-
-
-def _ensure_single_head(
-    *, household: Household, relation: object, exclude: uuid.UUID | None
-) -> None:
-    if relation != Relation.HEAD:
-        return
-    heads = Member.objects.current().filter(household=household, relation=Relation.HEAD)
-    if exclude is not None:
-        heads = heads.exclude(pk=exclude)
-    if heads.exists():
-        raise DomainValidationError(
-            [FieldError("relation", "duplicate_head", _("The household already has a head."))]
-        )
 
 
 # --- rosters from surveys ---------------------------------------------------------
@@ -423,26 +509,63 @@ def household_roster_replace(
         .select_related("household__village")
         .filter(household=household)
     }
-    kept: set[uuid.UUID] = set()
-    changed = False
-    for index, entry in enumerate(roster):
-        member = (
-            current.get(entry.member_id)
-            if entry.member_id is not None and entry.member_id not in kept
-            else None
-        )
+    rows = _roster_rows(roster, current)
+    kept = {member.pk for _index, _entry, member in rows if member is not None}
+    leaving = [member for member_id, member in current.items() if member_id not in kept]
+    # A head who leaves goes first, like a demotion (see _demotions_first); the others
+    # leave after the roster's rows are written, as they always have.
+    changed = bool(leaving)
+    for leaver in leaving:
+        if leaver.relation == Relation.HEAD:
+            _member_retire(leaver, actor=actor, source=source)
+    for index, entry, member in _demotions_first(rows):
         if member is None:
             new_id = roster_member_id(seed, index)
             _member_insert(
                 household=household, data=entry.data, actor=actor, source=source, member_id=new_id
             )
             changed = True
-            continue
-        kept.add(member.pk)
-        changed |= _member_change(member, entry.data, actor=actor, source=source)
-    for member_id, member in current.items():
-        if member_id not in kept:
-            _member_retire(member, actor=actor, source=source)
-            changed = True
+        else:
+            changed |= _member_change(member, entry.data, actor=actor, source=source)
+    for leaver in leaving:
+        if leaver.relation != Relation.HEAD:
+            _member_retire(leaver, actor=actor, source=source)
     if changed:
         household_refresh_derived(household=household)
+
+
+_RosterRow = tuple[int, RosterEntry, Member | None]
+
+
+def _roster_rows(
+    roster: Sequence[RosterEntry], current: Mapping[uuid.UUID, Member]
+) -> list[_RosterRow]:
+    """Pair each row with the current member it updates; a repeated id's later rows are new."""
+    rows: list[_RosterRow] = []
+    kept: set[uuid.UUID] = set()
+    for index, entry in enumerate(roster):
+        member_id = entry.member_id
+        member = current.get(member_id) if member_id is not None and member_id not in kept else None
+        if member is not None:
+            kept.add(member.pk)
+        rows.append((index, entry, member))
+    return rows
+
+
+def _demotions_first(rows: list[_RosterRow]) -> list[_RosterRow]:
+    """Rows in roster order, but a head who stops being head first.
+
+    `member_one_head` allows one current head at every instant, not only at commit: the
+    old head is demoted (or, above, removed) before anyone is promoted or added as head.
+    A surveyed roster has exactly one head (the form's constraint), so this order never
+    trips the constraint.
+    """
+    demoted = [
+        row
+        for row in rows
+        if row[2] is not None
+        and row[2].relation == Relation.HEAD
+        and row[1].data.get("relation", Relation.HEAD) != Relation.HEAD
+    ]
+    first = {index for index, _entry, _member in demoted}
+    return demoted + [row for row in rows if row[0] not in first]

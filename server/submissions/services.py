@@ -17,7 +17,7 @@ from forms import scoring
 from server.accounts import access
 from server.accounts.access import Action
 from server.accounts.models import User
-from server.api.errors import DomainValidationError, FieldError
+from server.common.errors import DomainValidationError, FieldError
 from server.feed.models import FeedEntry, FeedKind
 from server.feed.services import feed_append, feed_extend
 from server.registry.models import Household

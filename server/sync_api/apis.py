@@ -6,6 +6,7 @@ current values, settle."""
 import json
 import logging
 import re
+from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
@@ -20,9 +21,12 @@ from rest_framework.views import APIView
 
 from server.accounts import access, policy
 from server.accounts.authentication import signed_in_device, signed_in_user
-from server.api.errors import PermissionRefused
 from server.api.pagination import StandardPagination
 from server.api.schema import sync_ref
+from server.api.validation import field_errors
+from server.common.errors import DomainValidationError, FieldError, PermissionRefused
+from server.registry.models import Household, Member
+from server.registry.serializers import HouseholdUpdateSerializer, MemberUpdateSerializer
 from server.sync_api import selectors, services
 from server.sync_api.models import ConflictCopy, Resolution
 from server.sync_api.store import DjangoSyncStore
@@ -311,8 +315,30 @@ class ConflictResolveApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.conflict_resolve(
-            actor=request.user, conflict_id=conflict_id, **serializer.validated_data
+            actor=request.user,
+            conflict_id=conflict_id,
+            incoming_values=_incoming_values,
+            **serializer.validated_data,
         )
         # Read back after commit: the record the detail shows may have just changed.
         fresh = selectors.conflict_get(user=request.user, conflict_id=conflict_id)
         return Response(_detail(request, fresh))
+
+
+def _incoming_values(payload: Mapping[str, Any], record: Household | Member) -> dict[str, Any]:
+    """A kept payload's editable fields, validated as a REST edit of `record` would be.
+
+    Invalid values are reported under `payload.<field>`.
+    """
+    editable = services.editable_fields(record)
+    serializer_class = (
+        HouseholdUpdateSerializer if isinstance(record, Household) else MemberUpdateSerializer
+    )
+    serializer = serializer_class(
+        data={k: v for k, v in payload.items() if k in editable}, partial=True
+    )
+    if not serializer.is_valid():
+        raise DomainValidationError(
+            [FieldError(f"payload.{e.path}", e.code, e.message) for e in field_errors(serializer)]
+        )
+    return dict(serializer.validated_data)

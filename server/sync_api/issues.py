@@ -1,14 +1,19 @@
-"""Turning the server's validation errors into sync issues with both languages."""
+"""Turning the server's validation errors into sync issues with both languages.
 
-from collections.abc import Callable, Mapping
-from typing import Any
+Every item is validated once. Errors are data (path, code, lazily translated message),
+so both languages are rendered from the same errors, never by validating again.
+"""
 
-from django.utils import translation
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
+
 from rest_framework import serializers
 
-from server.api.errors import DomainValidationError
-from server.api.exceptions import flatten
+from server.api.validation import field_errors
+from server.common.errors import DomainValidationError, FieldError, render
 from sync.errors import Issue
+
+T = TypeVar("T")
 
 
 def _prefixed(prefix: str, path: str) -> str:
@@ -17,47 +22,29 @@ def _prefixed(prefix: str, path: str) -> str:
     return f"{prefix}{path}" if path.startswith("[") else f"{prefix}.{path}"
 
 
-def serializer_issues(
-    build: Callable[[], serializers.Serializer[Any]], prefix: str = "payload"
-) -> tuple[dict[str, Any] | None, list[Issue]]:
-    """Validate with a DRF serializer; on failure, render its messages in vi and en.
+def issues_of(errors: Iterable[FieldError], prefix: str = "payload") -> list[Issue]:
+    """Render each error in Vietnamese and in English under `prefix`."""
+    return [
+        Issue(_prefixed(prefix, e.path), e.code, render(e.message, "vi"), render(e.message, "en"))
+        for e in errors
+    ]
 
-    The serializer runs once per language only when it fails, so valid items pay for
-    one validation.
-    """
-    serializer = build()
+
+def serializer_issues(
+    serializer: serializers.Serializer[Any], prefix: str = "payload"
+) -> tuple[dict[str, Any] | None, list[Issue]]:
+    """Validate once with a DRF serializer: (validated data, []) or (None, its issues)."""
     if serializer.is_valid():
         return dict(serializer.validated_data), []
-    messages: dict[str, list[Any]] = {}
-    for language in ("vi", "en"):
-        with translation.override(language):
-            again = build()
-            again.is_valid()
-            messages[language] = flatten(again.errors)
-    return None, [
-        Issue(_prefixed(prefix, vi.path), vi.code, vi.message, en.message)
-        for vi, en in zip(messages["vi"], messages["en"], strict=True)
-    ]
+    return None, issues_of(field_errors(serializer), prefix)
 
 
-def domain_issues(run: Callable[[], Any], prefix: str = "payload") -> tuple[Any, list[Issue]]:
-    """Run a service; a DomainValidationError becomes issues rendered in both languages."""
+def domain_issues(run: Callable[[], T], prefix: str = "payload") -> tuple[T | None, list[Issue]]:
+    """Run a service once; a DomainValidationError becomes issues in both languages."""
     try:
-        with translation.override("vi"):
-            return run(), []
-    except DomainValidationError as first:
-        vi = first.errors
-    with translation.override("en"):
-        try:
-            run()
-        except DomainValidationError as second:
-            en = second.errors
-        else:  # pragma: no cover - the same input cannot pass the second time
-            en = vi
-    return None, [
-        Issue(_prefixed(prefix, a.path), a.code, a.message, b.message)
-        for a, b in zip(vi, en, strict=False)
-    ]
+        return run(), []
+    except DomainValidationError as refused:
+        return None, issues_of(refused.errors, prefix)
 
 
 def unknown_field_issues(

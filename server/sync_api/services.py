@@ -1,27 +1,28 @@
 """Settling kept conflicts: apply the incoming version on the current revision, or keep
 the server's. Either way the decision, its author and reason are recorded once."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from rest_framework import serializers
+from django.utils.translation import gettext_lazy as _
 
 from server.accounts.policy import can_review
-from server.api.errors import DomainValidationError, FieldError, PermissionRefused
-from server.feed.models import FeedKind
-from server.feed.services import feed_append
+from server.common.errors import DomainValidationError, FieldError, PermissionRefused
 from server.registry import services as registry_services
 from server.registry.models import Household, Member
-from server.registry.serializers import HouseholdUpdateSerializer, MemberUpdateSerializer
 from server.sync_api.models import ConflictCopy, Resolution
 from server.sync_api.selectors import conflict_get, conflict_record
 
 SOURCE = "conflict"
 SYNC_FLAG_PREFIX = "sync_"
 """Flags set by sync conflicts (store.keep_conflict); other flags (photo checks) stay."""
+
+IncomingValues = Callable[[Mapping[str, Any], Household | Member], dict[str, Any]]
+"""Reads a kept payload's editable fields (see `editable_fields`) as an edit of the record
+would be validated, or raises DomainValidationError with paths under `payload.`. The
+HTTP layer supplies it: the edit rules are the registry API's input serializers."""
 
 
 @transaction.atomic
@@ -31,6 +32,7 @@ def conflict_resolve(
     conflict_id: int,
     resolution: str,
     note: str,
+    incoming_values: IncomingValues,
     revision: int | None = None,
 ) -> ConflictCopy:
     """Settle one conflict; `revision` is the record's revision the reviewer decided on.
@@ -51,13 +53,13 @@ def conflict_resolve(
             [FieldError("resolution", "already_resolved", _("This conflict is already settled."))]
         )
     if resolution == Resolution.APPLIED:
-        _apply(conflict, actor=actor, revision=revision)
+        _apply(conflict, actor=actor, revision=revision, incoming_values=incoming_values)
     conflict.resolution = resolution
     conflict.resolution_note = note
     conflict.resolved_by = actor
     conflict.resolved_at = timezone.now()
     conflict.save(update_fields=["resolution", "resolution_note", "resolved_by", "resolved_at"])
-    _unflag_when_settled(conflict)
+    _unflag_when_settled(conflict, actor=actor)
     return conflict
 
 
@@ -69,7 +71,9 @@ def _same_decision(conflict: ConflictCopy, *, actor: Any, resolution: str, note:
     )
 
 
-def _apply(conflict: ConflictCopy, *, actor: Any, revision: int | None) -> None:
+def _apply(
+    conflict: ConflictCopy, *, actor: Any, revision: int | None, incoming_values: IncomingValues
+) -> None:
     record = conflict_record(conflict)
     if record is None:
         raise DomainValidationError(
@@ -88,7 +92,7 @@ def _apply(conflict: ConflictCopy, *, actor: Any, revision: int | None) -> None:
         raise DomainValidationError(
             [FieldError("revision", "required", _("Send the revision you decided on."))]
         )
-    data = _incoming_values(conflict.payload, record)
+    data = incoming_values(conflict.payload, record)
     common = {"actor": actor, "base_revision": revision, "data": data, "source": SOURCE}
     if isinstance(record, Household):
         registry_services.household_update(household=record, **common)
@@ -96,38 +100,24 @@ def _apply(conflict: ConflictCopy, *, actor: Any, revision: int | None) -> None:
         registry_services.member_update(member=record, **common)
 
 
-def _incoming_values(payload: Mapping[str, Any], record: Household | Member) -> dict[str, Any]:
-    """The kept payload's editable fields, validated as an edit of `record` would be.
+def editable_fields(record: Household | Member) -> tuple[str, ...]:
+    """The fields an edit of `record` may carry: the registry's editable fields.
 
     A kept create also carries fields an edit cannot change (village, roster, id); those
-    are left out. Invalid values are reported under `payload.<field>`.
+    are never applied.
     """
-    serializer_class = _edit_serializer(record)
-    editable = editable_fields(record)
-    serializer = serializer_class(
-        data={k: v for k, v in payload.items() if k in editable}, partial=True
-    )
-    if not serializer.is_valid():
-        raise serializers.ValidationError({"payload": serializer.errors})
-    return dict(serializer.validated_data)
+    if isinstance(record, Household):
+        return registry_services.HOUSEHOLD_FIELDS
+    return registry_services.MEMBER_FIELDS
 
 
-def _edit_serializer(record: Household | Member) -> type[serializers.Serializer[Any]]:
-    return HouseholdUpdateSerializer if isinstance(record, Household) else MemberUpdateSerializer
-
-
-def editable_fields(record: Household | Member) -> list[str]:
-    """The fields an edit of `record` may carry, in the edit serializer's order."""
-    # keys(): the stubs type iterating a serializer's fields as yielding Field, not names.
-    return [name for name in _edit_serializer(record)().fields.keys() if name != "revision"]  # noqa: SIM118
-
-
-def _unflag_when_settled(conflict: ConflictCopy) -> None:
+def _unflag_when_settled(conflict: ConflictCopy, *, actor: Any) -> None:
     """Clear a household's sync flag once none of its conflicts is open."""
     household = conflict.household
     if household is None or not household.flag_reason.startswith(SYNC_FLAG_PREFIX):
         return
     if ConflictCopy.objects.filter(household=household, resolved_at__isnull=True).exists():
         return
-    Household.objects.filter(pk=household.pk).update(flagged_for_review=False, flag_reason="")
-    feed_append(kind=FeedKind.HOUSEHOLD, record_id=household.pk, scope_path=household.village.path)
+    registry_services.household_unflag(
+        household=household, actor=actor, source=SOURCE, reason_prefix=SYNC_FLAG_PREFIX
+    )

@@ -317,7 +317,7 @@ class DjangoSyncStore:
                 )
         if unknown:
             return unknown
-        data, issues = serializer_issues(lambda: HouseholdCreateSerializer(data=dict(item.payload)))
+        data, issues = serializer_issues(HouseholdCreateSerializer(data=dict(item.payload)))
         if data is None:
             return issues
         if _id_taken(item.client_uuid):
@@ -333,7 +333,8 @@ class DjangoSyncStore:
                 )
             ]
         _result, issues = domain_issues(
-            lambda: registry_services.household_create(
+            partial(
+                registry_services.household_create,
                 actor=self.user,
                 village=village,
                 data=data,
@@ -351,13 +352,14 @@ class DjangoSyncStore:
         unknown = unknown_field_issues(item.payload, _MEMBER_FIELDS)
         if unknown:
             return unknown
-        data, issues = serializer_issues(lambda: MemberInputSerializer(data=dict(item.payload)))
+        data, issues = serializer_issues(MemberInputSerializer(data=dict(item.payload)))
         if data is None:
             return issues
         if _id_taken(item.client_uuid):
             return [_reused()]
         _result, issues = domain_issues(
-            lambda: registry_services.member_add(
+            partial(
+                registry_services.member_add,
                 actor=self.user,
                 household=household,
                 data=data,
@@ -472,7 +474,7 @@ class DjangoSyncStore:
             return unknown
         serializer_class = HouseholdUpdateSerializer if is_household else MemberUpdateSerializer
         payload = {**dict(item.payload), "revision": item.base_revision}
-        data, issues = serializer_issues(lambda: serializer_class(data=payload, partial=True))
+        data, issues = serializer_issues(serializer_class(data=payload, partial=True))
         if data is None:
             return issues
         data.pop("revision", None)
@@ -514,8 +516,11 @@ class DjangoSyncStore:
             },
         )
         if household_id is not None:
-            Household.objects.filter(pk=household_id).update(
-                flagged_for_review=True, flag_reason=f"sync_{reason}"
+            registry_services.household_flag(
+                household=Household.objects.get(pk=household_id),
+                reason=f"sync_{reason}",
+                actor=self.user,
+                source=SOURCE,
             )
 
     def _conflict_household_id(self, item: PushItem) -> UUID | None:

@@ -6,7 +6,7 @@ from django.http import Http404
 from server.accounts import access, policy
 from server.accounts.access import Action
 from server.accounts.models import Role
-from server.api.errors import PermissionRefused
+from server.common.errors import PermissionRefused
 from server.registry.models import Household, Unit
 from server.registry.services import household_create, unit_create
 from tests.server.conftest import client_for, make_user

@@ -83,7 +83,7 @@ def test_descendants_are_one_prefix_query(tree, django_assert_num_queries):
 
 
 def test_a_unit_cannot_sit_under_a_lower_level(tree):
-    from server.api.errors import DomainValidationError
+    from server.common.errors import DomainValidationError
 
     with pytest.raises(DomainValidationError):
         unit_create(code="X1", name="Sai", level="district", parent=tree.village1a)

@@ -123,25 +123,35 @@ def test_applying_the_incoming_version_edits_the_current_revision_with_history(
     address, revision, flagged, resolution, resolved_at, changes = _state(household_in, stale_edit)
     assert (address, revision, flagged, resolution) == ("Bản Hai", 3, False, "applied")
     assert resolved_at is not None
-    change = HouseholdChange.objects.filter(household=household_in).latest("pk")
-    assert (change.source, change.actor, change.changes) == (
+    edit, unflag = HouseholdChange.objects.filter(household=household_in).order_by("-pk")[:2][::-1]
+    assert (edit.source, edit.actor, edit.changes) == (
         "conflict",
         personas[Role.COMMUNE_OFFICER],
         {"address": ["Bản Một", "Bản Hai"]},
+    )
+    assert (unflag.source, unflag.actor, unflag.changes) == (
+        "conflict",
+        personas[Role.COMMUNE_OFFICER],
+        {"flagged_for_review": [True, False], "flag_reason": ["sync_stale_base_revision", ""]},
     )
     assert stale_edit.resolution_note == "Đã xác minh"
     assert FeedEntry.objects.count() > feed_before
 
 
-def test_keeping_the_servers_version_changes_no_record_and_clears_the_flag(
+def test_keeping_the_servers_version_changes_no_field_and_clears_the_flag_with_history(
     officer, stale_edit, household_in
 ):
     before = _state(household_in, stale_edit)
     response = _resolve(officer, stale_edit, resolution="dismissed", note="Bản Một là đúng")
     assert response.status_code == 200
     address, revision, flagged, resolution, resolved_at, changes = _state(household_in, stale_edit)
-    assert (address, revision, changes) == (before[0], before[1], before[5])
+    assert (address, revision, changes) == (before[0], before[1], before[5] + 1)
     assert (flagged, resolution) == (False, "dismissed")
+    unflag = HouseholdChange.objects.filter(household=household_in).latest("pk")
+    assert (unflag.source, unflag.changes) == (
+        "conflict",
+        {"flagged_for_review": [True, False], "flag_reason": ["sync_stale_base_revision", ""]},
+    )
     assert ConflictCopy.objects.get().payload == {"address": "Bản Hai"}
 
 

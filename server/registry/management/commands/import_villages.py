@@ -4,7 +4,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from server.api.errors import PermissionRefused
+from server.common.errors import PermissionRefused
 from server.registry.importers import import_villages_csv
 
 
