@@ -1,0 +1,39 @@
+"""The field walk: a five-member household surveyed at 360×640, taps and screens counted.
+
+The figures go to var/walk.json (and docs/volunteer-app.md by hand); the screenshots of
+the walk to var/walk/. The test fails if the walk does not end with one queued survey.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser import driver, walk
+from tests.browser.conftest import Area
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+OUT = Path(__file__).resolve().parents[2] / "var"
+
+
+def test_a_five_member_household_is_surveyed_and_the_effort_is_counted(
+    live_server: Any, page: Any, area: Area
+):
+    shots = OUT / "walk"
+    shots.mkdir(parents=True, exist_ok=True)
+    driver.sign_in(page, live_server.url)
+    page.context.set_offline(True)
+    driver.open_household(page, "Nguyễn Văn An")
+
+    figures = walk.survey_five_members(page, shots)
+
+    assert driver.outbox_states(page) == ["submission:waiting"]
+    (OUT / "walk.json").write_text(json.dumps(figures, indent=2))
+    print(f"\nwalk: {figures}")
+    assert figures["taps"] > 0
+    assert figures["screens_scrolled"] >= 0
+    assert page.errors == []
