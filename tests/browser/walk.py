@@ -37,6 +37,7 @@ class Walk:
     page: Any
     taps: int = 0
     scrolled_px: float = 0.0
+    tallest_px: int = 0
     log: list[str] = field(default_factory=list)
 
     @property
@@ -47,7 +48,8 @@ class Walk:
         """Scroll `locator` into view as a thumb would, adding the distance scrolled."""
         if not locator.is_visible() and self.page.locator("#next-section").count():
             self.next_section_until(locator)
-        before = self.page.evaluate("() => window.scrollY")
+        before, height = self.page.evaluate("() => [window.scrollY, document.documentElement.scrollHeight]")
+        self.tallest_px = max(self.tallest_px, height)
         locator.scroll_into_view_if_needed()
         after = self.page.evaluate("() => window.scrollY")
         self.scrolled_px += abs(after - before)
@@ -106,12 +108,12 @@ class Walk:
                 self.tap(toggle, f"open member {index + 1}")
         else:
             self.tap(self.page.locator("#add-members"), f"add member {index + 1}")
+            self.page.wait_for_selector("#" + driver.field_id(f"members[{index}].full_name"))
         for key, value in answers:
             self.answer(f"members[{index}].{key}", value)
 
     def report(self) -> dict[str, Any]:
-        height = self.page.evaluate("() => document.documentElement.scrollHeight")
-        return {"taps": self.taps, "screens_scrolled": self.screens, "page_height_px": height}
+        return {"taps": self.taps, "screens_scrolled": self.screens, "tallest_page_px": self.tallest_px}
 
 
 def survey_five_members(page: Any, screenshots: Any = None) -> dict[str, Any]:

@@ -56,6 +56,7 @@ async function route() {
   if (!auth) return loginScreen();
   const [, screen, arg] = hash.split("/");
   window.scrollTo(0, 0);
+  document.body.classList.toggle("in-survey", screen === "survey");
   if (screen === "hh") return householdScreen(decodeURIComponent(arg));
   if (screen === "survey") return surveyScreen(app(), decodeURIComponent(arg), (item) => go(`#/hh/${item.household_id}`));
   if (screen === "new") return newHouseholdScreen();
