@@ -11,6 +11,11 @@ import { compressPhoto } from "./photo.mjs";
 import { gettext, fmt, formatBytes, formatTime, h, lang, mount, toast, tr, today } from "./ui.mjs";
 
 const GPS_WARN_METRES = 50;
+/** A fix this good is kept and the GPS stops; until then better fixes replace worse ones. */
+const GPS_ACCEPT_METRES = 20;
+const GPS_WATCH_MS = 30000;
+/** Farther than this from the household's registered point, the volunteer is warned. */
+const GPS_FAR_METRES = 300;
 const EDITABLE = new Set(["draft", "waiting", "rejected", "returned", "conflict"]);
 
 /** Mount the survey of outbox item `itemId` into `root`; `done()` leaves the screen. */
@@ -273,13 +278,18 @@ function selectMany(s, q, id, value, set, described) {
 // ---- GPS ----------------------------------------------------------------------------
 
 function geopoint(s, q, id, value, set, described) {
-  const info = h("p.gps", { "aria-live": "polite" }, gpsText(value));
+  const info = h("p.gps", { "aria-live": "polite" }, gpsText(value, s.household));
+  let best = null;
   const button = h("button.btn", {
     type: "button", id, "aria-describedby": described,
     onclick: () => {
       info.textContent = gettext("Finding your position…");
-      navigator.geolocation.getCurrentPosition(
+      best = null;
+      const stop = (watch) => navigator.geolocation.clearWatch(watch);
+      const watch = navigator.geolocation.watchPosition(
         (pos) => {
+          if (best && pos.coords.accuracy >= best) return;
+          best = pos.coords.accuracy;
           const v = {
             latitude: pos.coords.latitude.toFixed(6),
             longitude: pos.coords.longitude.toFixed(6),
@@ -287,48 +297,100 @@ function geopoint(s, q, id, value, set, described) {
           };
           s.lastFix = { latitude: pos.coords.latitude, longitude: pos.coords.longitude };
           set(v);
-          info.replaceChildren(...gpsText(v));
+          info.replaceChildren(...gpsText(v, s.household));
+          if (pos.coords.accuracy <= GPS_ACCEPT_METRES) stop(watch);
         },
-        () => (info.textContent = gettext("Could not get a position. Go outside and try again.")),
-        { enableHighAccuracy: true, timeout: 30000, maximumAge: 0 },
+        () => {
+          if (!best) info.textContent = gettext("Could not get a position. Go outside and try again.");
+          stop(watch);
+        },
+        { enableHighAccuracy: true, timeout: GPS_WATCH_MS, maximumAge: 0 },
       );
+      setTimeout(() => stop(watch), GPS_WATCH_MS);
     },
   }, value ? gettext("Take the position again") : gettext("Record GPS position"));
   return h("div.gpsbox", {}, button, info);
 }
 
-function gpsText(v) {
+/** Great-circle distance in metres between two points given in degrees. */
+export function distanceMetres(a, b) {
+  const rad = (x) => (Number(x) * Math.PI) / 180;
+  const dLat = rad(b.latitude) - rad(a.latitude);
+  const dLon = rad(b.longitude) - rad(a.longitude);
+  const k = Math.sin(dLat / 2) ** 2 + Math.cos(rad(a.latitude)) * Math.cos(rad(b.latitude)) * Math.sin(dLon / 2) ** 2;
+  return 2 * 6371000 * Math.asin(Math.sqrt(k));
+}
+
+function gpsText(v, household = {}) {
   if (!v) return [];
   const line = fmt(gettext("%(lat)s, %(lon)s (accuracy ±%(acc)s m)"), { lat: v.latitude, lon: v.longitude, acc: v.accuracy });
   const warn = Number(v.accuracy) > GPS_WARN_METRES
     ? h("span.warn", { role: "alert" }, fmt(gettext("Poor accuracy: more than %(limit)s m. Move to open sky and try again."), { limit: GPS_WARN_METRES }))
     : null;
-  return [line, warn ? h("br") : null, warn].filter(Boolean);
+  return [line, warn ? h("br") : null, warn, distanceLine(v, household)].filter(Boolean);
+}
+
+/** How far the fix is from the registry's point for the household, when it has one. */
+function distanceLine(v, household) {
+  if (household.latitude === null || household.latitude === undefined || household.longitude === null || household.longitude === undefined) return null;
+  const metres = Math.round(distanceMetres(v, household));
+  if (metres <= GPS_FAR_METRES) {
+    return h("span.far.meta", { id: "gps-distance" }, fmt(gettext("%(m)s m from the household's registered point."), { m: metres }));
+  }
+  return h("span.far.warn", { id: "gps-distance", role: "alert" },
+    fmt(gettext("Far from the household's registered point: %(m)s m. Check that this is the right household, then record the position at the house."), { m: metres }));
 }
 
 // ---- photos ---------------------------------------------------------------------------
 
 function photo(s, q, id, value, set, described, path) {
   const preview = h("div.photo-preview", { "aria-live": "polite" });
-  showPhoto(s, preview, value);
+  let current = value;
+  const take = h("span", {}, current ? gettext("Retake photo") : gettext("Take photo"));
+  const remove = h("button.btn.ghost.photo-delete", {
+    type: "button", hidden: !current,
+    onclick: async () => {
+      if (remove.dataset.confirm !== "1") {
+        remove.dataset.confirm = "1";
+        remove.textContent = gettext("Tap again to delete the photo");
+        return;
+      }
+      const name = current;
+      current = null;
+      await set(null);
+      await db.del("photos", `${s.item.id}/${name}`);
+      showState();
+    },
+  }, gettext("Delete photo"));
+  const showState = () => {
+    take.textContent = current ? gettext("Retake photo") : gettext("Take photo");
+    remove.hidden = !current;
+    delete remove.dataset.confirm;
+    remove.textContent = gettext("Delete photo");
+    showPhoto(s, preview, current);
+  };
+  showPhoto(s, preview, current);
   const onFile = async (e) => {
     const file = e.target.files && e.target.files[0];
     e.target.value = "";
     if (!file) return;
     preview.textContent = gettext("Compressing the photo…");
     try {
-      const name = await storePhoto(s, q, file, path, value);
-      await set(name);
-      showPhoto(s, preview, name);
+      current = await storePhoto(s, q, file, path, current);
+      await set(current);
     } catch {
       preview.textContent = gettext("This file is not a photo the phone can read.");
+      return;
     }
+    showState();
   };
   return h("div.photobox", {},
-    h("label.btn", { for: `${id}` }, h("span", {}, gettext("Take photo"))),
-    h("input.file", { type: "file", id, accept: "image/*", capture: "environment", "aria-describedby": described, onchange: onFile }),
-    h("label.btn.ghost", { for: `${id}-gallery` }, h("span", {}, gettext("From gallery"))),
-    h("input.file", { type: "file", id: `${id}-gallery`, accept: "image/*", onchange: onFile }),
+    h("div.photo-actions", {},
+      h("label.btn", { for: `${id}` }, take),
+      h("input.file", { type: "file", id, accept: "image/*", capture: "environment", "aria-describedby": described, onchange: onFile }),
+      h("label.btn.ghost", { for: `${id}-gallery` }, h("span", {}, gettext("From gallery"))),
+      h("input.file", { type: "file", id: `${id}-gallery`, accept: "image/*", onchange: onFile }),
+      remove),
     preview);
 }
 
@@ -538,7 +600,7 @@ async function finish(s) {
   let item = s.item.state === "draft" ? s.item : transition(s.item, "edit");
   item = transition(item, "finish", { payload, payload_sha256: await payloadSha256(payload), attachments });
   await db.put("items", item.id, item);
-  toast(gettext("Saved. Waiting to sync."), "good");
+  toast(gettext("Saved. Waiting to send."), "good");
   s.done(item);
 }
 
