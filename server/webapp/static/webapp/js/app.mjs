@@ -191,7 +191,7 @@ function showUpload({ index, count, offset, size }) {
   const status = document.getElementById("sync-status");
   if (!status) return;
   const percent = size ? Math.floor((offset / size) * 100) : 100;
-  status.textContent = fmt(gettext("Sending photo %(i)s of %(n)s: %(p)s %"), { i: index, n: count, p: percent });
+  status.textContent = fmt(gettext("Sending photo %(i)s of %(n)s: %(p)s"), { i: index, n: count, p: `${percent} %` });
 }
 
 function syncError(err) {
