@@ -129,7 +129,7 @@ def show(page: Any, selector: str) -> None:
         return
     page.click("#jump")
     page.click(f'.jump[data-section="{index}"]')
-    page.wait_for_selector(f'section.section[data-index="{index}"]')
+    page.wait_for_selector(f'section.section:not(.off)[data-index="{index}"]')
 
 
 def answer(page: Any, path: str, value: str | list[str]) -> None:

@@ -48,7 +48,9 @@ class Walk:
         """Scroll `locator` into view as a thumb would, adding the distance scrolled."""
         if not locator.is_visible() and self.page.locator("#next-section").count():
             self.next_section_until(locator)
-        before, height = self.page.evaluate("() => [window.scrollY, document.documentElement.scrollHeight]")
+        before, height = self.page.evaluate(
+            "() => [window.scrollY, document.documentElement.scrollHeight]"
+        )
         self.tallest_px = max(self.tallest_px, height)
         locator.scroll_into_view_if_needed()
         after = self.page.evaluate("() => window.scrollY")
@@ -95,7 +97,13 @@ class Walk:
         self.taps += 1
         self.page.set_input_files(
             "#" + driver.field_id(path),
-            files=[{"name": f"IMG_{seed:04d}.jpg", "mimeType": "image/jpeg", "buffer": camera_jpeg(1200, 900, seed=seed)}],
+            files=[
+                {
+                    "name": f"IMG_{seed:04d}.jpg",
+                    "mimeType": "image/jpeg",
+                    "buffer": camera_jpeg(1200, 900, seed=seed),
+                }
+            ],
         )
         self.page.wait_for_selector(f'.q[data-path="{path}"] .photo-preview img')
 
@@ -113,7 +121,11 @@ class Walk:
             self.answer(f"members[{index}].{key}", value)
 
     def report(self) -> dict[str, Any]:
-        return {"taps": self.taps, "screens_scrolled": self.screens, "tallest_page_px": self.tallest_px}
+        return {
+            "taps": self.taps,
+            "screens_scrolled": self.screens,
+            "tallest_page_px": self.tallest_px,
+        }
 
 
 def survey_five_members(page: Any, screenshots: Any = None) -> dict[str, Any]:
@@ -121,7 +133,11 @@ def survey_five_members(page: Any, screenshots: Any = None) -> dict[str, Any]:
     walk = Walk(page)
     walk.tap(page.locator(".actions >> text=Phiếu B"), "start")
     page.wait_for_selector("#finish")
-    shot = (lambda name: page.screenshot(path=str(screenshots / f"{name}.png"))) if screenshots else (lambda name: None)
+    shot = (
+        (lambda name: page.screenshot(path=str(screenshots / f"{name}.png")))
+        if screenshots
+        else (lambda name: None)
+    )
     shot("walk-1-start")
     for key, value in GENERAL:
         walk.answer(key, value)

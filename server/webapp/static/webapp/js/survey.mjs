@@ -154,12 +154,14 @@ function renderSection(s, section, i) {
     (section.questions || []).map((q) => renderNode(s, q, "", null)));
 }
 
-/** Take the volunteer to the answer to fix after the last one visited, across sections. */
+/** Take the volunteer to the answer to fix after the last one visited (else the first from this section on). */
 function nextMissing(s) {
   const { run } = evaluateDraft(s.form, s.item.answers);
   if (!run.errors.length) return;
+  const where = s.where || sectionIndex(s.form.def);
   const at = run.errors.findIndex((e) => e.path === s.lastJump);
-  goToError(s, run.errors[at + 1] || run.errors[0]);
+  const ahead = at >= 0 ? run.errors[at + 1] : run.errors.find((e) => (where.get(topId(e.path)) ?? 0) >= s.section);
+  goToError(s, ahead || run.errors[0]);
 }
 
 function goToError(s, error) {
