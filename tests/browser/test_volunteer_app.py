@@ -229,6 +229,7 @@ def test_bad_input_is_refused_in_vietnamese_and_nothing_is_queued(
     expect(page.locator("#" + driver.field_id("living_area") + "-err")).not_to_be_empty()
 
     page.context.set_geolocation({"latitude": 22.6657, "longitude": 106.2579, "accuracy": 80})
+    driver.show(page, '.q[data-path="house_gps"]')
     page.click("#" + driver.field_id("house_gps"))
     gps = page.locator('.q[data-path="house_gps"] .gps')
     expect(gps).to_contain_text("±80 m")

@@ -20,8 +20,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 OUT = Path(__file__).resolve().parents[2] / "var"
 
 
+# The figures after the sectioned survey (docs/volunteer-app.md); a change to the app that
+# costs the volunteer more taps or more scrolling than this fails here and is looked at.
+MAX_TAPS = 115
+MAX_SCREENS = 11.0
+
+
 def test_a_five_member_household_is_surveyed_and_the_effort_is_counted(
-    live_server: Any, page: Any, area: Area
+    live_server: Any, page: Any, area: Area, record_property: Any
 ):
     shots = OUT / "walk"
     shots.mkdir(parents=True, exist_ok=True)
@@ -33,7 +39,7 @@ def test_a_five_member_household_is_surveyed_and_the_effort_is_counted(
 
     assert driver.outbox_states(page) == ["submission:waiting"]
     (OUT / "walk.json").write_text(json.dumps(figures, indent=2))
-    print(f"\nwalk: {figures}")
-    assert figures["taps"] > 0
-    assert figures["screens_scrolled"] >= 0
+    record_property("walk", figures)
+    assert figures["taps"] <= MAX_TAPS
+    assert figures["screens_scrolled"] <= MAX_SCREENS
     assert page.errors == []
