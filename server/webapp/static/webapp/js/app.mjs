@@ -290,10 +290,10 @@ function officialStatus(hh) {
   return label ? h("span.class.official", {}, `${label}${hh.status_year ? ` (${hh.status_year})` : ""}`) : null;
 }
 
-/** Code, village and address; a household added on the phone has no code to show until sync. */
+/** Code and address; a household added on the phone shows its village instead of a code until sync. */
 function householdLine(hh) {
-  const code = hh.local ? gettext("code registered on sync") : hh.code;
-  return [code, hh.village_name, hh.address].filter(Boolean).join(" · ");
+  if (!hh.local) return [hh.code, hh.address].filter(Boolean).join(" · ");
+  return [gettext("code registered on sync"), hh.village_name, hh.address].filter(Boolean).join(" · ");
 }
 
 function householdCard(row) {
