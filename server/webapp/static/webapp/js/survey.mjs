@@ -71,7 +71,7 @@ function render(s) {
     : null;
   mount(s.root,
     sectionNav(s),
-    h("h1.title.survey-title", {}, tr(def.title), " · ", h("span.who", {}, s.household.head_name || s.item.household_label || "")),
+    h("h1.title.survey-title", {}, tr(def.title).split(" – ")[0], " · ", h("span.who", {}, s.household.head_name || s.item.household_label || "")),
     review, rejected, body,
     s.readOnly ? h("p.note", {}, gettext("This survey was sent and cannot be changed.")) : h("div.actions.sticky", {}, status, bottomBar(s)),
   );
