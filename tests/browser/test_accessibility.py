@@ -1,12 +1,13 @@
 """axe-core on every screen of the volunteer app: no serious or critical violation.
 
 axe-core is the pinned npm devDependency (package.json), read from node_modules and put
-into the page by the test; the app itself never loads it. The context bypasses the page's
+into the page by the test; the app itself never loads it. Without node_modules the test skips locally and fails under CI=true. The context bypasses the page's
 Content-Security-Policy only so that the test can inject the script.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,10 @@ BLOCKING = {"serious", "critical"}
 @pytest.fixture
 def axe_page(browser: Any) -> Iterator[Any]:
     if not AXE.exists():
-        pytest.fail(f"{AXE} is missing: run `npm ci` (package-lock.json pins axe-core)")
+        message = f"{AXE} is missing: run `npm ci` (package-lock.json pins axe-core)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
     ctx = browser.new_context(
         viewport=VIEWPORT,
         locale="vi-VN",
