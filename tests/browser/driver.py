@@ -119,9 +119,23 @@ def field_id(path: str) -> str:
     return "f-" + re.sub(r"[^A-Za-z0-9]", "_", path)
 
 
+def show(page: Any, selector: str) -> None:
+    """Open the survey section holding `selector` through the jump list, if it is not shown."""
+    element = page.locator(selector).first
+    if element.is_visible():
+        return
+    index = element.evaluate("e => e.closest('section[data-index]')?.dataset.index ?? null")
+    if index is None:
+        return
+    page.click("#jump")
+    page.click(f'.jump[data-section="{index}"]')
+    page.wait_for_selector(f'section.section:not(.off)[data-index="{index}"]')
+
+
 def answer(page: Any, path: str, value: str | list[str]) -> None:
     """Answer one question whatever its widget: radios, checkboxes, select or text."""
     selector = "#" + field_id(path)
+    show(page, f'.q[data-path="{path}"]')
     element = page.locator(selector)
     tag = element.evaluate("e => e.tagName.toLowerCase()")
     if tag == "select":
@@ -176,6 +190,7 @@ def roster_names(page: Any) -> list[str]:
 
 def clear_roster(page: Any) -> None:
     """Remove every member (the roster starts with the registry's members)."""
+    show(page, ".repeat")
     while page.locator("li.member").count():
         before = page.locator("li.member").count()
         remove = page.locator("li.member").first.locator("button:has-text('Xoá')")
@@ -187,6 +202,7 @@ def clear_roster(page: Any) -> None:
 
 
 def add_member(page: Any, index: int, answers: list[tuple[str, str]]) -> None:
+    show(page, "#add-members")
     page.click("#add-members")
     for key, value in answers:
         answer(page, f"members[{index}].{key}", value)
@@ -194,6 +210,7 @@ def add_member(page: Any, index: int, answers: list[tuple[str, str]]) -> None:
 
 def attach_photo(page: Any, path: str, seed: int) -> None:
     data = camera_jpeg(2000, 1500, seed=seed)
+    show(page, f'.q[data-path="{path}"]')
     page.set_input_files(
         "#" + field_id(path),
         files=[{"name": f"IMG_{seed:04d}.jpg", "mimeType": "image/jpeg", "buffer": data}],
@@ -202,6 +219,7 @@ def attach_photo(page: Any, path: str, seed: int) -> None:
 
 
 def record_gps(page: Any, path: str) -> None:
+    show(page, f'.q[data-path="{path}"]')
     page.click("#" + field_id(path))
     page.wait_for_selector(f'.q[data-path="{path}"] .gps:has-text("±12 m")')
 

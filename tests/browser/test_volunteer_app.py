@@ -66,6 +66,7 @@ def test_offline_survey_survives_reload_and_syncs_once(
     live_server: Any, page: Any, area: Area, tmp_path: Any
 ):
     base = live_server.url
+    Household.objects.filter(pk=area.households[0].pk).update(status="near_poor", status_year=2025)
     driver.sign_in(page, base)
     driver.wait_for_service_worker(page)
     page.context.set_offline(True)
@@ -75,7 +76,7 @@ def test_offline_survey_survives_reload_and_syncs_once(
     fill_household_survey(page, reload_offline_midway=True, rest=DEPRIVED_REST)
     driver.finish(page)
     assert "submission:waiting" in driver.outbox_states(page)
-    assert page.locator("text=chờ đồng bộ").count() >= 1
+    assert page.locator(".state.s-waiting").first.inner_text() == "Chờ gửi"
     assert Submission.objects.count() == 0
 
     page.context.set_offline(False)  # the app syncs by itself when the network returns
@@ -103,10 +104,16 @@ def test_offline_survey_survives_reload_and_syncs_once(
         degrees, minutes, seconds = (float(x) for x in exif.get_ifd(GPS_IFD)[2])
         assert abs(degrees + minutes / 60 + seconds / 3600 - 22.665712) < 1e-4
 
+    page.clock.set_fixed_time("2026-11-21T10:00:00")  # the review year of the survey
     driver.open_household(page, "Nguyễn Văn An")
     page.wait_for_selector("#assessment")
     shown = page.inner_text("#assessment")
     assert "Phân loại" in shown
+    assert page.inner_text("#preliminary") == "Sơ bộ — chờ họp thôn và quyết định của xã"
+    assert page.inner_text("#official-status") == "Tình trạng chính thức: Hộ cận nghèo (2025)"
+    second = page.locator("#second-household_survey")
+    expect(second).to_contain_text("Hộ này đã có phiếu của kỳ rà soát 2026.")
+    expect(second).to_contain_text("phiếu đầu vẫn được lưu")
     explained = assessments_explain([assessment])[assessment.pk]
     assert explained.decision.vi in shown
     texts = {i.code: i.text.vi for i in explained.indicators}
@@ -222,6 +229,7 @@ def test_bad_input_is_refused_in_vietnamese_and_nothing_is_queued(
     expect(page.locator("#" + driver.field_id("living_area") + "-err")).not_to_be_empty()
 
     page.context.set_geolocation({"latitude": 22.6657, "longitude": 106.2579, "accuracy": 80})
+    driver.show(page, '.q[data-path="house_gps"]')
     page.click("#" + driver.field_id("house_gps"))
     gps = page.locator('.q[data-path="house_gps"] .gps')
     expect(gps).to_contain_text("±80 m")
@@ -250,6 +258,11 @@ def test_a_household_added_offline_is_created_then_surveyed(
     page.fill("#address", "Bản Mới")
     page.click("form button[type=submit]")
     page.wait_for_selector("h1:has-text('Vàng Thị Sính')")
+    # No machine code before sync: the village, and what happens to the code.
+    assert page.inner_text("p.sub") == "mã hộ có khi đồng bộ · Thôn Nà Pò · Bản Mới"
+    assert page.inner_text("#local-note") == (
+        "Thêm trên máy này. Hộ và mã hộ được ghi nhận trên máy chủ ở lần đồng bộ tới."
+    )
     driver.start_form(page, "Phiếu A")
     fill_screening(page)
     driver.finish(page)

@@ -12,7 +12,7 @@ import { fmt, formatTime, gettext, h, lang, mount, toast, uuid } from "./ui.mjs"
 
 const app = () => document.getElementById("app");
 const STATE_LABELS = () => ({
-  not_surveyed: gettext("Not surveyed"), draft: gettext("Draft"), waiting: gettext("Waiting to sync"),
+  not_surveyed: gettext("Not surveyed"), draft: gettext("Draft"), waiting: gettext("Waiting to send"),
   sending: gettext("Sending"), sent: gettext("Sent"), conflict: gettext("Conflict"), rejected: gettext("Rejected"),
   returned: gettext("Returned"),
 });
@@ -56,6 +56,7 @@ async function route() {
   if (!auth) return loginScreen();
   const [, screen, arg] = hash.split("/");
   window.scrollTo(0, 0);
+  document.body.classList.toggle("in-survey", screen === "survey");
   if (screen === "hh") return householdScreen(decodeURIComponent(arg));
   if (screen === "survey") return surveyScreen(app(), decodeURIComponent(arg), (item) => go(`#/hh/${item.household_id}`));
   if (screen === "new") return newHouseholdScreen();
@@ -162,7 +163,10 @@ async function runSync() {
   syncing = (async () => {
     document.body.dataset.sync = "running";
     try {
-      const result = await sync.syncAll(() => renderBar());
+      const result = await sync.syncAll((change) => {
+        renderBar();
+        if (change?.upload) showUpload(change.upload);
+      });
       await db.put("kv", "lastError", null);
       return result;
     } catch (err) {
@@ -180,6 +184,14 @@ async function runSync() {
     }
   })();
   return syncing;
+}
+
+/** Photo upload progress on the sync screen: "Sending photo 1 of 2: 40 %". */
+function showUpload({ index, count, offset, size }) {
+  const status = document.getElementById("sync-status");
+  if (!status) return;
+  const percent = size ? Math.floor((offset / size) * 100) : 100;
+  status.textContent = fmt(gettext("Sending photo %(i)s of %(n)s: %(p)s"), { i: index, n: count, p: `${percent} %` });
 }
 
 function syncError(err) {
@@ -224,7 +236,7 @@ async function householdRows() {
 
 const FILTERS = () => [
   ["all", gettext("All")], ["not_surveyed", gettext("Not surveyed")], ["draft", gettext("Drafts")],
-  ["waiting", gettext("Waiting to sync")], ["returned", gettext("Returned")],
+  ["waiting", gettext("Waiting to send")], ["returned", gettext("Returned")],
 ];
 
 function filterMatch(filter, row) {
@@ -235,7 +247,7 @@ function filterMatch(filter, row) {
 }
 
 async function listScreen() {
-  const rows = await householdRows();
+  const [rows, lastSync] = [await householdRows(), await db.get("kv", "lastSync")];
   let filter = sessionStorage.getItem("filter") || "all";
   const list = h("ul.households", { id: "households" });
   const search = h("input", { id: "search", type: "search", placeholder: gettext("Name, code or address"), value: sessionStorage.getItem("q") || "", autocomplete: "off" });
@@ -250,14 +262,22 @@ async function listScreen() {
   const chips = h("div.chips", { role: "group", "aria-label": gettext("Filter") },
     FILTERS().map(([key, label]) => h("button.chip", { type: "button", dataset: { filter: key }, onclick: () => { filter = key; sessionStorage.setItem("filter", key); draw(); } }, label)));
   search.addEventListener("input", draw);
+  chips.addEventListener("scroll", () => scrollHint(chips), { passive: true });
+  requestAnimationFrame(() => scrollHint(chips));
   mount(app(), 
     h("h1.title", {}, gettext("Households")),
+    h("p.meta.last-sync", { id: "last-sync" }, lastSync ? fmt(gettext("Last sync: %(t)s"), { t: formatTime(lastSync) }) : gettext("Never synced")),
     h("div.q", {}, h("label.lbl.sr", { for: "search" }, gettext("Search")), search),
-    chips, count, list,
+    h("div.chips-wrap", {}, chips), count, list,
     rows.length ? null : h("p.empty", {}, gettext("No households yet. Sync with signal to download your area.")),
     h("a.btn.fab", { href: "#/new" }, `+ ${gettext("New household")}`),
   );
   draw();
+}
+
+/** Marks a row of chips that has more to the right (a fade and an arrow), until the end is reached. */
+function scrollHint(chips) {
+  chips.parentElement.classList.toggle("more", chips.scrollLeft + chips.clientWidth < chips.scrollWidth - 4);
 }
 
 function classOf(assessment) {
@@ -270,17 +290,22 @@ function officialStatus(hh) {
   return label ? h("span.class.official", {}, `${label}${hh.status_year ? ` (${hh.status_year})` : ""}`) : null;
 }
 
+/** Code and address; a household added on the phone shows its village instead of a code until sync. */
+function householdLine(hh) {
+  if (!hh.local) return [hh.code, hh.address].filter(Boolean).join(" · ");
+  return [gettext("code registered on sync"), hh.village_name, hh.address].filter(Boolean).join(" · ");
+}
+
 function householdCard(row) {
   const { hh, assessment, state } = row;
   const pendingSync = ["draft", "waiting", "sending", "returned", "rejected"].includes(state) && row.item;
   return h("li", {},
     h("a.card", { href: `#/hh/${hh.id}` },
       h("span.name", {}, hh.head_name || gettext("(no name)")),
-      h("span.meta", {}, [hh.code, hh.address].filter(Boolean).join(" · ")),
+      h("span.meta", {}, householdLine(hh)),
       h("span.tags", {},
         h("span", { class: `state s-${state}` }, STATE_LABELS()[state]),
-        pendingSync && state !== "draft" ? h("span.state.s-waiting", {}, gettext("awaiting sync")) : null,
-        assessment ? h("span.class", {}, classOf(assessment)) : officialStatus(hh))));
+        assessment && !pendingSync ? h("span.class", {}, classOf(assessment)) : officialStatus(hh))));
 }
 
 // ---- household page --------------------------------------------------------------------------
@@ -298,26 +323,29 @@ async function householdScreen(id) {
   items.sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1));
   mount(app(), 
     h("h1.title", {}, hh.head_name),
-    h("p.sub", {}, [hh.code, hh.address].filter(Boolean).join(" · ")),
-    hh.local ? h("p.note", {}, gettext("Added on this phone; awaiting sync.")) : null,
+    h("p.sub", {}, householdLine(hh)),
+    hh.local ? h("p.note", { id: "local-note" }, gettext("Added on this phone. The household and its code are registered on the server at the next sync.")) : null,
     edits.length ? h("ul.items", { id: "edits" }, edits.map(editRow)) : null,
     h("a.btn.small", { href: `#/edit/${encodeURIComponent(id)}`, id: "edit-household" }, gettext("Correct household details")),
-    assessmentView(assessment, items[0]),
+    assessmentView(assessment, items[0], hh),
     h("h2", {}, gettext("Surveys")),
     items.length ? h("ul.items", {}, items.map(itemRow)) : h("p.empty", {}, gettext("Not surveyed yet.")),
-    h("div.actions", {}, forms.map((f) => startButton(hh, f, items))),
+    h("div.actions", {}, forms.map((f) => startButton(hh, f, items, assessment))),
   );
 }
 
-function assessmentView(assessment, latest) {
+function assessmentView(assessment, latest, hh) {
   if (latest && ["draft", "waiting", "sending", "returned", "rejected"].includes(latest.state)) {
-    return h("div.callout", {}, h("strong", {}, gettext("Classification: awaiting sync")), h("p", {}, gettext("The server scores the survey after sync.")));
+    return h("div.callout", {}, h("strong", {}, gettext("Classification: after sending")), h("p", {}, gettext("The server scores the survey after sync.")));
   }
   if (!assessment) return null;
+  const official = officialStatus(hh);
   const shown = (assessment.indicators || []).filter((i) => i.status === "deprived" || i.status === "unknown");
   const text = (o, key) => (lang() === "en" ? o[`${key}_en`] : o[`${key}_vi`]) || o[`${key}_vi`] || "";
   return h("div.callout.good", { id: "assessment" },
     h("strong", {}, `${gettext("Classification")}: ${classOf(assessment)}`),
+    h("p.preliminary", { id: "preliminary" }, gettext("Preliminary — awaiting the village meeting and the commune's decision")),
+    official ? h("p.official", { id: "official-status" }, `${gettext("Official status")}: `, official) : null,
     assessment.decision ? h("p", { id: "decision" }, decisionText(assessment.decision, text)) : null,
     shown.length ? h("ul.reasons", {}, shown.map((i) => h("li", { dataset: { code: i.code, status: i.status } },
       h("b", {}, text(i, "name")), ": ", text(i, "explanation")))) : null);
@@ -360,14 +388,29 @@ function itemRow(item) {
     h("a.btn.small", { href: `#/survey/${item.id}` }, ["sent", "sending"].includes(item.state) ? gettext("View") : gettext("Open")));
 }
 
-function startButton(hh, f, items) {
+function startButton(hh, f, items, assessment) {
   const open = items.find((it) => it.form.id === f.id && ["draft", "waiting", "returned", "rejected", "conflict"].includes(it.state));
   const title = lang() === "en" ? f.title_en : f.title_vi;
   if (open) {
     const label = open.state === "returned" ? gettext("Fix and send again") : gettext("Continue");
     return h("a.btn.primary", { href: `#/survey/${open.id}` }, `${label}: ${title}`);
   }
-  return h("button.btn.primary", { type: "button", onclick: () => newSurvey(hh, f) }, `${gettext("Start")}: ${title}`);
+  const year = new Date().getFullYear();
+  const start = () => newSurvey(hh, f);
+  if (!surveyedThisYear(f, items, assessment, year)) {
+    return h("button.btn.primary", { type: "button", onclick: start }, `${gettext("Start")}: ${title}`);
+  }
+  // A second survey in the same review year is deliberate: say what it does, then ask once more.
+  return h("div.callout.warn.second", { id: `second-${f.id}` },
+    h("p", {}, fmt(gettext("This household already has a survey for the %(year)s review."), { year })),
+    h("p", {}, gettext("A second survey is sent as a new submission: the server scores it again and its classification replaces the first one's; the first survey stays on record.")),
+    h("button.btn", { type: "button", onclick: start }, `${gettext("Start a second survey")}: ${title}`));
+}
+
+/** Whether the household already has a survey of form `f` sent or scored for `year`. */
+function surveyedThisYear(f, items, assessment, year) {
+  const sent = items.some((it) => it.form.id === f.id && ["sending", "sent"].includes(it.state) && Number(it.answers?.review_year) === year);
+  return sent || (f.id === "household_survey" && Number(assessment?.review_year) === year);
 }
 
 async function newSurvey(hh, f) {
@@ -452,7 +495,7 @@ async function createHousehold(headName, address, village, places) {
     ["households", "put", id, { id, code: payload.code, head_name: headName, address, village, village_name: villageName, local: true }],
     ["items", "put", item.id, item],
   ]);
-  toast(gettext("Household added. Waiting to sync."), "good");
+  toast(gettext("Household added. Waiting to send."), "good");
   return id;
 }
 
@@ -481,7 +524,7 @@ async function editHouseholdScreen(id) {
         error.textContent = gettext("Sync first: an earlier change to this household is on its way to the server.");
         return;
       }
-      toast(gettext("Saved. Waiting to sync."), "good");
+      toast(gettext("Saved. Waiting to send."), "good");
       go(`#/hh/${encodeURIComponent(id)}`);
     },
   },

@@ -11,6 +11,11 @@ import { compressPhoto } from "./photo.mjs";
 import { gettext, fmt, formatBytes, formatTime, h, lang, mount, toast, tr, today } from "./ui.mjs";
 
 const GPS_WARN_METRES = 50;
+/** A fix this good is kept and the GPS stops; until then better fixes replace worse ones. */
+const GPS_ACCEPT_METRES = 20;
+const GPS_WATCH_MS = 30000;
+/** Farther than this from the household's registered point, the volunteer is warned. */
+const GPS_FAR_METRES = 300;
 const EDITABLE = new Set(["draft", "waiting", "rejected", "returned", "conflict"]);
 
 /** Mount the survey of outbox item `itemId` into `root`; `done()` leaves the screen. */
@@ -28,6 +33,7 @@ export async function surveyScreen(root, itemId, done) {
     root, form: prepareForm(def), item, household, done,
     touched: new Set(), showAll: false, open: item.answers.members?.length ? -1 : 0,
     readOnly: !EDITABLE.has(item.state), urls: [], notes: new Map(),
+    section: Math.min(Number(sessionStorage.getItem(`section:${item.id}`)) || 0, def.sections.length - 1),
   };
   performance.mark("survey:compiled");
   render(s);
@@ -53,13 +59,9 @@ function render(s) {
   s.urls.forEach((u) => URL.revokeObjectURL(u));
   s.urls = [];
   const { def } = s.form;
-  const sections = def.sections.map((section) => renderSection(s, section));
+  const sections = def.sections.map((section, i) => renderSection(s, section, i));
   const status = h("p.form-status", { id: "form-status", role: "status", "aria-live": "polite" });
-  const finishButton = h("button.btn.primary", { type: "button", id: "finish", onclick: () => finish(s) }, gettext("Finish and queue for sending"));
   const body = h("fieldset.survey", { disabled: s.readOnly }, sections);
-  const actions = s.readOnly
-    ? h("p.note", {}, gettext("This survey was sent and cannot be changed."))
-    : h("div.actions.sticky", {}, status, finishButton);
   const review = s.item.review && s.item.state === "returned"
     ? h("div.callout.warn", { role: "note" }, h("strong", {}, gettext("Returned by the reviewer:")), " ", s.item.review.comment)
     : null;
@@ -67,18 +69,112 @@ function render(s) {
     ? h("div.callout.bad", {}, h("strong", {}, gettext("The server refused this survey:")),
         h("ul", {}, s.item.errors.map((e) => h("li", {}, `${e.path}: ${e.message_vi || e.code}`))))
     : null;
-  mount(s.root, 
-    h("h1.title", {}, tr(def.title)),
-    h("p.sub", {}, s.household.head_name || s.item.household_label || ""),
-    review, rejected, body, actions,
+  mount(s.root,
+    sectionNav(s),
+    h("h1.title.survey-title", {}, tr(def.title).split(" – ")[0], " · ", h("span.who", {}, s.household.head_name || s.item.household_label || "")),
+    review, rejected, body,
+    s.readOnly ? h("p.note", {}, gettext("This survey was sent and cannot be changed.")) : h("div.actions.sticky", {}, status, bottomBar(s)),
   );
   refresh(s);
 }
 
-function renderSection(s, section) {
-  return h("section.section", { dataset: { path: section.id } },
+// ---- sections: one on screen at a time, a jump list with each one's state -------------
+
+/** Index of the section holding each top-level question id (groups flattened). */
+function sectionIndex(def) {
+  const index = new Map();
+  const visit = (nodes, i) => nodes.forEach((q) => (q.type === "group" ? visit(q.questions || [], i) : index.set(q.id, i)));
+  def.sections.forEach((section, i) => visit(section.questions || [], i));
+  return index;
+}
+
+const topId = (path) => path.split(/[.[]/)[0];
+
+/** Per section: its errors (required ones included) and whether anything in it is answered. */
+function sectionStates(s, run) {
+  const where = s.where || (s.where = sectionIndex(s.form.def));
+  const states = s.form.def.sections.map(() => ({ errors: [], answered: false }));
+  for (const e of run.errors) states[where.get(topId(e.path)) ?? 0].errors.push(e);
+  for (const [id, value] of Object.entries(s.item.answers)) {
+    const i = where.get(id);
+    if (i !== undefined && value !== null && value !== undefined && value !== "") states[i].answered = true;
+  }
+  return states;
+}
+
+function stateLabel(state) {
+  if (state.errors.length && !state.answered) return gettext("Not started");
+  if (state.errors.length) return fmt(gettext("%(n)s to fix"), { n: state.errors.length });
+  return gettext("Done");
+}
+
+function sectionNav(s) {
+  const total = s.form.def.sections.length;
+  const current = s.form.def.sections[s.section];
+  const list = h("ol.jumplist", { id: "jump-list", hidden: true },
+    s.form.def.sections.map((section, i) => h("li", {},
+      h("button.jump", {
+        type: "button", dataset: { section: String(i) }, "aria-current": i === s.section ? "step" : null,
+        onclick: () => goSection(s, i),
+      }, h("span.jump-name", {}, tr(section.label) || section.id), " ", h("span.jump-state", { dataset: { state: String(i) } })))));
+  const toggle = h("button.secnav-toggle", {
+    type: "button", id: "jump", "aria-expanded": "false", "aria-controls": "jump-list",
+    onclick: () => {
+      const open = list.hidden;
+      list.hidden = !open;
+      toggle.setAttribute("aria-expanded", String(open));
+    },
+  }, h("span.secnav-count", {}, fmt(gettext("Section %(n)s of %(total)s"), { n: s.section + 1, total })),
+  h("span.secnav-name", {}, tr(current.label) || current.id), h("span.secnav-caret", { "aria-hidden": "true" }, "▾"));
+  return h("nav.secnav", { "aria-label": gettext("Sections of the survey") }, toggle, list);
+}
+
+function bottomBar(s) {
+  const last = s.section === s.form.def.sections.length - 1;
+  return h("div.bottombar", {},
+    h("button.btn.ghost.nav-btn", { type: "button", id: "prev-section", disabled: s.section === 0, "aria-label": gettext("Previous section"), onclick: () => goSection(s, s.section - 1) }, "‹"),
+    last ? null : h("button.btn.nav-next", { type: "button", id: "next-section", onclick: () => goSection(s, s.section + 1) }, `${gettext("Next section")} ›`),
+    h(last ? "button.btn.primary.finish" : "button.btn.finish", { type: "button", id: "finish", onclick: () => finish(s) }, gettext("Finish")));
+}
+
+function goSection(s, i) {
+  s.section = Math.max(0, Math.min(s.form.def.sections.length - 1, i));
+  sessionStorage.setItem(`section:${s.item.id}`, String(s.section));
+  render(s);
+  window.scrollTo(0, 0);
+}
+
+function renderSection(s, section, i) {
+  const missing = h("div.missing", { dataset: { missing: String(i) } },
+    h("span.missing-text", {}),
+    h("button.btn.small.ghost.next-missing", { type: "button", onclick: () => nextMissing(s) }, gettext("Go to the next missing answer")));
+  return h("section", { class: i === s.section ? "section" : "section off", dataset: { path: section.id, index: String(i) } },
     section.label ? h("h2", {}, tr(section.label)) : null,
+    missing,
     (section.questions || []).map((q) => renderNode(s, q, "", null)));
+}
+
+/** Take the volunteer to the answer to fix after the last one visited (else the first from this section on). */
+function nextMissing(s) {
+  const { run } = evaluateDraft(s.form, s.item.answers);
+  if (!run.errors.length) return;
+  const where = s.where || sectionIndex(s.form.def);
+  const at = run.errors.findIndex((e) => e.path === s.lastJump);
+  const ahead = at >= 0 ? run.errors[at + 1] : run.errors.find((e) => (where.get(topId(e.path)) ?? 0) >= s.section);
+  goToError(s, ahead || run.errors[0]);
+}
+
+function goToError(s, error) {
+  s.lastJump = error.path;
+  s.touched.add(error.path);
+  const member = /^(\w+)\[(\d+)\]\./.exec(error.path);
+  s.section = (s.where || sectionIndex(s.form.def)).get(topId(error.path)) ?? s.section;
+  if (member) s.open = Number(member[2]);
+  render(s);
+  const el = s.root.querySelector(`[data-path="${CSS.escape(error.path)}"]`)
+    || s.root.querySelector(`[data-path="${CSS.escape(error.path.replace(/\[\d+\]$/, "").split(".")[0])}"]`);
+  el?.scrollIntoView({ block: "center" });
+  el?.querySelector("input, select, button")?.focus({ preventScroll: true });
 }
 
 function renderNode(s, q, prefix, index) {
@@ -146,6 +242,12 @@ function numberInput(id, value, set, described, mode, parse) {
   });
 }
 
+/** Short choices sit two to a row (yes/no side by side); long ones keep the full width. */
+function choicesSpec(choices) {
+  const short = choices.every((c) => (c.label?.vi || "").length <= 14 && (c.label?.en || "").length <= 14);
+  return choices.length === 2 || (short && choices.length <= 6) ? "div.choices.pair" : "div.choices";
+}
+
 function selectOne(s, q, id, value, set, described) {
   const choices = choicesOf(s.form, q);
   if (choices.length > 8) {
@@ -153,7 +255,7 @@ function selectOne(s, q, id, value, set, described) {
       h("option", { value: "" }, gettext("— choose —")),
       choices.map((c) => h("option", { value: c.value, selected: c.value === value }, tr(c.label))));
   }
-  return h("div.choices", { id, role: "radiogroup", "aria-labelledby": `${id}-lbl`, "aria-describedby": described },
+  return h(choicesSpec(choices), { id, role: "radiogroup", "aria-labelledby": `${id}-lbl`, "aria-describedby": described },
     choices.map((c, i) => h("label.choice", { for: `${id}-${i}` },
       h("input", { type: "radio", id: `${id}-${i}`, name: id, value: c.value, checked: c.value === value, onchange: () => set(c.value) }),
       h("span", {}, tr(c.label)))));
@@ -162,7 +264,7 @@ function selectOne(s, q, id, value, set, described) {
 function selectMany(s, q, id, value, set, described) {
   const selected = new Set(value || []);
   const choices = choicesOf(s.form, q);
-  return h("div.choices", { id, role: "group", "aria-labelledby": `${id}-lbl`, "aria-describedby": described },
+  return h(choicesSpec(choices), { id, role: "group", "aria-labelledby": `${id}-lbl`, "aria-describedby": described },
     choices.map((c, i) => h("label.choice", { for: `${id}-${i}` },
       h("input", {
         type: "checkbox", id: `${id}-${i}`, value: c.value, checked: selected.has(c.value),
@@ -178,13 +280,18 @@ function selectMany(s, q, id, value, set, described) {
 // ---- GPS ----------------------------------------------------------------------------
 
 function geopoint(s, q, id, value, set, described) {
-  const info = h("p.gps", { "aria-live": "polite" }, gpsText(value));
+  const info = h("p.gps", { "aria-live": "polite" }, gpsText(value, s.household));
+  let best = null;
   const button = h("button.btn", {
     type: "button", id, "aria-describedby": described,
     onclick: () => {
       info.textContent = gettext("Finding your position…");
-      navigator.geolocation.getCurrentPosition(
+      best = null;
+      const stop = (watch) => navigator.geolocation.clearWatch(watch);
+      const watch = navigator.geolocation.watchPosition(
         (pos) => {
+          if (best && pos.coords.accuracy >= best) return;
+          best = pos.coords.accuracy;
           const v = {
             latitude: pos.coords.latitude.toFixed(6),
             longitude: pos.coords.longitude.toFixed(6),
@@ -192,48 +299,100 @@ function geopoint(s, q, id, value, set, described) {
           };
           s.lastFix = { latitude: pos.coords.latitude, longitude: pos.coords.longitude };
           set(v);
-          info.replaceChildren(...gpsText(v));
+          info.replaceChildren(...gpsText(v, s.household));
+          if (pos.coords.accuracy <= GPS_ACCEPT_METRES) stop(watch);
         },
-        () => (info.textContent = gettext("Could not get a position. Go outside and try again.")),
-        { enableHighAccuracy: true, timeout: 30000, maximumAge: 0 },
+        () => {
+          if (!best) info.textContent = gettext("Could not get a position. Go outside and try again.");
+          stop(watch);
+        },
+        { enableHighAccuracy: true, timeout: GPS_WATCH_MS, maximumAge: 0 },
       );
+      setTimeout(() => stop(watch), GPS_WATCH_MS);
     },
   }, value ? gettext("Take the position again") : gettext("Record GPS position"));
   return h("div.gpsbox", {}, button, info);
 }
 
-function gpsText(v) {
+/** Great-circle distance in metres between two points given in degrees. */
+export function distanceMetres(a, b) {
+  const rad = (x) => (Number(x) * Math.PI) / 180;
+  const dLat = rad(b.latitude) - rad(a.latitude);
+  const dLon = rad(b.longitude) - rad(a.longitude);
+  const k = Math.sin(dLat / 2) ** 2 + Math.cos(rad(a.latitude)) * Math.cos(rad(b.latitude)) * Math.sin(dLon / 2) ** 2;
+  return 2 * 6371000 * Math.asin(Math.sqrt(k));
+}
+
+function gpsText(v, household = {}) {
   if (!v) return [];
   const line = fmt(gettext("%(lat)s, %(lon)s (accuracy ±%(acc)s m)"), { lat: v.latitude, lon: v.longitude, acc: v.accuracy });
   const warn = Number(v.accuracy) > GPS_WARN_METRES
     ? h("span.warn", { role: "alert" }, fmt(gettext("Poor accuracy: more than %(limit)s m. Move to open sky and try again."), { limit: GPS_WARN_METRES }))
     : null;
-  return [line, warn ? h("br") : null, warn].filter(Boolean);
+  return [line, warn ? h("br") : null, warn, distanceLine(v, household)].filter(Boolean);
+}
+
+/** How far the fix is from the registry's point for the household, when it has one. */
+function distanceLine(v, household) {
+  if (household.latitude === null || household.latitude === undefined || household.longitude === null || household.longitude === undefined) return null;
+  const metres = Math.round(distanceMetres(v, household));
+  if (metres <= GPS_FAR_METRES) {
+    return h("span.far.meta", { id: "gps-distance" }, fmt(gettext("%(m)s m from the household's registered point."), { m: metres }));
+  }
+  return h("span.far.warn", { id: "gps-distance", role: "alert" },
+    fmt(gettext("Far from the household's registered point: %(m)s m. Check that this is the right household, then record the position at the house."), { m: metres }));
 }
 
 // ---- photos ---------------------------------------------------------------------------
 
 function photo(s, q, id, value, set, described, path) {
   const preview = h("div.photo-preview", { "aria-live": "polite" });
-  showPhoto(s, preview, value);
+  let current = value;
+  const take = h("span", {}, current ? gettext("Retake photo") : gettext("Take photo"));
+  const remove = h("button.btn.ghost.photo-delete", {
+    type: "button", hidden: !current,
+    onclick: async () => {
+      if (remove.dataset.confirm !== "1") {
+        remove.dataset.confirm = "1";
+        remove.textContent = gettext("Tap again to delete the photo");
+        return;
+      }
+      const name = current;
+      current = null;
+      await set(null);
+      await db.del("photos", `${s.item.id}/${name}`);
+      showState();
+    },
+  }, gettext("Delete photo"));
+  const showState = () => {
+    take.textContent = current ? gettext("Retake photo") : gettext("Take photo");
+    remove.hidden = !current;
+    delete remove.dataset.confirm;
+    remove.textContent = gettext("Delete photo");
+    showPhoto(s, preview, current);
+  };
+  showPhoto(s, preview, current);
   const onFile = async (e) => {
     const file = e.target.files && e.target.files[0];
     e.target.value = "";
     if (!file) return;
     preview.textContent = gettext("Compressing the photo…");
     try {
-      const name = await storePhoto(s, q, file, path, value);
-      await set(name);
-      showPhoto(s, preview, name);
+      current = await storePhoto(s, q, file, path, current);
+      await set(current);
     } catch {
       preview.textContent = gettext("This file is not a photo the phone can read.");
+      return;
     }
+    showState();
   };
   return h("div.photobox", {},
-    h("label.btn", { for: `${id}` }, h("span", {}, gettext("Take photo"))),
-    h("input.file", { type: "file", id, accept: "image/*", capture: "environment", "aria-describedby": described, onchange: onFile }),
-    h("label.btn.ghost", { for: `${id}-gallery` }, h("span", {}, gettext("From gallery"))),
-    h("input.file", { type: "file", id: `${id}-gallery`, accept: "image/*", onchange: onFile }),
+    h("div.photo-actions", {},
+      h("label.btn", { for: `${id}` }, take),
+      h("input.file", { type: "file", id, accept: "image/*", capture: "environment", "aria-describedby": described, onchange: onFile }),
+      h("label.btn.ghost", { for: `${id}-gallery` }, h("span", {}, gettext("From gallery"))),
+      h("input.file", { type: "file", id: `${id}-gallery`, accept: "image/*", onchange: onFile }),
+      remove),
     preview);
 }
 
@@ -307,7 +466,7 @@ function rosterItem(s, q, item, i) {
   }, open ? gettext("Done") : gettext("Edit"));
   const head = h("div.member-head", {}, h("strong", {}, `${i + 1}. ${title}`), h("span.member-err", { dataset: { member: `${q.id}[${i}]` } }), toggle, remove);
   const body = open ? h("div.member-body", {}, q.questions.map((c) => renderNode(s, c, `${q.id}[${i}].`, i))) : null;
-  return h("li.member", { dataset: { path: `${q.id}[${i}]` } }, head, body);
+  return h("li.member", { dataset: { path: `${q.id}[${i}]` }, "data-open": open ? "1" : null }, head, body);
 }
 
 async function removeMember(s, q, i, button) {
@@ -393,7 +552,23 @@ function refresh(s) {
     el.querySelector("input, select, button")?.setAttribute("aria-invalid", show ? "true" : "false");
   }
   markMembers(s, run);
+  markSections(s, run);
   return run;
+}
+
+/** The jump list's states and each section's line of missing answers. */
+function markSections(s, run) {
+  const states = sectionStates(s, run);
+  for (const el of s.root.querySelectorAll("[data-state]")) {
+    const state = states[Number(el.dataset.state)];
+    el.textContent = stateLabel(state);
+    el.className = `jump-state ${state.errors.length ? (state.answered ? "fix" : "todo") : "done"}`;
+  }
+  for (const el of s.root.querySelectorAll("[data-missing]")) {
+    const n = states[Number(el.dataset.missing)].errors.length;
+    el.hidden = n === 0;
+    el.querySelector(".missing-text").textContent = fmt(gettext("%(n)s answers missing or to fix in this section."), { n });
+  }
 }
 
 function calcValue(run, path) {
@@ -427,22 +602,14 @@ async function finish(s) {
   let item = s.item.state === "draft" ? s.item : transition(s.item, "edit");
   item = transition(item, "finish", { payload, payload_sha256: await payloadSha256(payload), attachments });
   await db.put("items", item.id, item);
-  toast(gettext("Saved. Waiting to sync."), "good");
+  toast(gettext("Saved. Waiting to send."), "good");
   s.done(item);
 }
 
 function showErrors(s, run) {
-  const firstPath = run.errors[0].path;
-  const member = /^(\w+)\[(\d+)\]\./.exec(firstPath);
-  if (member && s.open !== Number(member[2])) {
-    s.open = Number(member[2]);
-    render(s);
-  } else refresh(s);
+  goToError(s, run.errors[0]);
   const status = document.getElementById("form-status");
   status.textContent = fmt(gettext("%(n)s answers need fixing before the survey can be sent."), { n: run.errors.length });
-  const el = s.root.querySelector(`[data-path="${CSS.escape(firstPath)}"]`) || s.root.querySelector(`[data-path="${CSS.escape(firstPath.split(".")[0].replace(/\[\d+\]$/, ""))}"]`);
-  el?.scrollIntoView({ block: "center" });
-  el?.querySelector("input, select, button")?.focus({ preventScroll: true });
 }
 
 /** Photo file names referenced by a payload, in document order. */

@@ -124,7 +124,7 @@ export async function push(onChange = () => {}) {
       throw error;
     }
     for (const result of response.items) {
-      await applyOutcome(sending[result.index], result);
+      await applyOutcome(sending[result.index], result, onChange);
       answered += 1;
       onChange();
     }
@@ -135,11 +135,11 @@ export async function push(onChange = () => {}) {
 // Upload answers that no retry can fix (PROTOCOL §4.2): the photo is refused for good.
 const FINAL_UPLOAD_STATUSES = new Set([400, 404, 413, 422]);
 
-async function applyOutcome(item, result) {
+async function applyOutcome(item, result, onChange) {
   const outcome = result.outcome;
   if (outcome === "accepted" || outcome === "duplicate") {
     try {
-      await uploadAll(item, result.missing_attachments || []);
+      await uploadAll(item, result.missing_attachments || [], onChange);
     } catch (error) {
       if (!(error instanceof HttpError) || !FINAL_UPLOAD_STATUSES.has(error.status)) throw error;
       const issues = error.body?.error?.issues || [];
@@ -169,11 +169,13 @@ function attachmentUrl(item, name) {
   return `/api/v1/sync/attachments/${item.client_uuid}/${encodeURIComponent(name)}`;
 }
 
-async function uploadAll(item, names) {
-  for (const name of names) {
+/** Upload the photos the server lacks; `onChange({upload})` reports each photo's bytes held. */
+async function uploadAll(item, names, onChange = () => {}) {
+  for (const [index, name] of names.entries()) {
     const photo = await db.get("photos", `${item.id}/${name}`);
     if (!photo) throw new Error(`photo ${name} missing on the phone`);
-    await upload(attachmentUrl(item, name), photo.blob);
+    const report = (offset) => onChange({ upload: { index: index + 1, count: names.length, offset, size: photo.blob.size } });
+    await upload(attachmentUrl(item, name), photo.blob, request, report);
   }
 }
 
@@ -200,10 +202,11 @@ async function headOffset(url, size, send) {
  * Resumable PUT with Content-Range (PROTOCOL §4); resumes from the server's offset.
  * `send(method, url, options)` returns a fetch Response (injected by tests).
  */
-export async function upload(url, blob, send = request) {
+export async function upload(url, blob, send = request, progress = () => {}) {
   let offset = await headOffset(url, blob.size, send);
   let restarts = 0;
   while (offset < blob.size) {
+    progress(offset);
     const end = Math.min(offset + CHUNK, blob.size) - 1;
     const response = await send("PUT", url, {
       body: blob.slice(offset, end + 1),

@@ -32,12 +32,26 @@ export function h(spec, attrs = {}, ...children) {
   return el;
 }
 
+/**
+ * A short message above the bottom bar. A tap anywhere on it dismisses it, so it never
+ * stays over a button or a note the volunteer wants; it also goes by itself after 4 s.
+ */
 export function toast(message, kind = "info") {
   const el = document.getElementById("toast");
-  el.textContent = message;
+  el.replaceChildren(
+    h("span.toast-text", {}, message),
+    h("button.toast-close", { type: "button", "aria-label": gettext("Dismiss"), onclick: () => hideToast(el) }, "×"),
+  );
+  el.onclick = () => hideToast(el);
   el.className = `show ${kind}`;
   clearTimeout(toast.timer);
-  toast.timer = setTimeout(() => (el.className = ""), 2500);
+  toast.timer = setTimeout(() => hideToast(el), 4000);
+}
+
+function hideToast(el) {
+  clearTimeout(toast.timer);
+  el.className = "";
+  el.replaceChildren();
 }
 
 export function formatBytes(n) {
