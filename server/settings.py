@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "server.surveys",
     "server.submissions",
     "server.evidence",
+    "server.support",
     "server.sync_api",
     "server.webapp",
     "server.demo",
@@ -341,3 +342,7 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Housing support: a stage photo taken farther than this from the household's point is
+# flagged for a person to look at (never refused).
+SUPPORT_PHOTO_MAX_DISTANCE_M = env_int("SUPPORT_PHOTO_MAX_DISTANCE_M", 200, minimum=1)
