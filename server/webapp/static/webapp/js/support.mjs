@@ -74,7 +74,8 @@ async function recordScreen(root, id, go) {
     h("h2", {}, gettext("Stages")),
     h("ol.stages", { id: "stages" }, steps.map(({ stage, state }) =>
       h("li", { class: `stage st-${state}`, dataset: { stage, state } },
-        h("span.stage-name", {}, STAGE_LABELS()[stage]), h("span.stage-state", {}, STATE_TEXT()[state])))),
+        h("span.stage-name", {}, STAGE_LABELS()[stage]),
+        h("span.stage-state", {}, stage === "approved" ? gettext("Decided") : STATE_TEXT()[state])))),
     rejectedProofs(record, items),
     draft ? proofForm(record, draft, go) : h("p.callout.good", { id: "all-proved" }, gettext("Every stage is proved or waiting to send.")),
   );
@@ -89,14 +90,14 @@ function rejectedProofs(record, items) {
     h("ul.reasons", {}, rejected.flatMap((p) => (p.errors || []).map((e) => h("li", {}, `${STAGE_LABELS()[p.payload?.stage] || ""}: ${lang() === "en" ? e.message_en || e.message_vi : e.message_vi || e.code}`)))));
 }
 
-/** The draft proof of `stage`, kept in the outbox so photos survive a closed app. */
+/**
+ * The draft proof of `stage`. A new one is written to the outbox with its first photo or
+ * note (saveDraft), so photos survive a closed app and merely looking leaves nothing.
+ */
 async function draftFor(record, stage, items) {
   const found = proofsOf(items, record.id).find((p) => p.state === "draft" && p.stage === stage);
   if (found) return found;
-  const now = new Date().toISOString();
-  const item = proofItem({ id: uuid(), clientUuid: uuid(), record, stage, now });
-  await db.put("items", item.id, item);
-  return item;
+  return proofItem({ id: uuid(), clientUuid: uuid(), record, stage, now: new Date().toISOString() });
 }
 
 function proofForm(record, draft, go) {
