@@ -1,24 +1,36 @@
 """Reads for housing support; every queryset starts at the access module's scoping."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
+from forms import Text
 from server.accounts.access import (
     visible_attachments,
+    visible_households,
     visible_stage_proofs,
     visible_support_records,
 )
+from server.accounts.scoping import path_within_q
 from server.evidence.models import Attachment
+from server.registry.models import Household, Unit
+from server.submissions.explanations import assessments_explain
+from server.submissions.models import Assessment
 from server.support import stages
+from server.support.eligibility import Eligibility, HousingFacts, assess
 from server.support.models import (
     PhotoFlag,
     Programme,
     ProgrammeAmount,
     StageProof,
+    SupportCircumstance,
     SupportRecord,
 )
 from server.support.stages import Stage
@@ -53,7 +65,7 @@ def support_records_for_pull(user: object) -> QuerySet[SupportRecord]:
     )
 
 
-def _complete_items() -> QuerySet[Attachment]:
+def _complete_items() -> QuerySet[Attachment, Any]:
     return Attachment.objects.filter(complete=True).values("item_uuid")
 
 
@@ -100,3 +112,103 @@ def programme_amount_on(*, programme: Programme, work: str, on: date) -> Program
 
 def programmes_list() -> QuerySet[Programme]:
     return Programme.objects.filter(is_active=True).prefetch_related("amounts")
+
+
+# --- eligibility -----------------------------------------------------------------------
+
+
+def _latest_assessment(household: Household) -> Assessment | None:
+    return (
+        Assessment.objects.filter(household=household, is_latest=True)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def _plain_text(assessment: Assessment, code: str) -> Text | None:
+    """The indicator's reason in plain words (question labels, not fact paths)."""
+    explanation = assessments_explain([assessment])[assessment.pk]
+    return next((i.text for i in explanation.indicators if i.code == code), None)
+
+
+def _indicator(result: dict[str, Any], code: str) -> dict[str, Any] | None:
+    found = [i for i in result.get("indicators", []) if i.get("code") == code]
+    return found[0] if found else None
+
+
+def housing_facts(
+    household: Household, *, exclude_programme: Programme | None = None
+) -> HousingFacts:
+    """What the eligibility rules read: the latest assessment's facts and S1 result, the
+    household's registry flags, its support circumstance and any earlier support."""
+    assessment = _latest_assessment(household)
+    facts: dict[str, Any] = assessment.facts if assessment else {}
+    dwelling = facts.get("dwelling") or {}
+    area = dwelling.get("area_m2")
+    members = facts.get("members")
+    s1 = _indicator(assessment.result, "S1") if assessment else None
+    s1_text = _plain_text(assessment, "S1") if assessment else None
+    circumstance = SupportCircumstance.objects.filter(household=household).first()
+    return HousingFacts(
+        year=timezone.localdate().year,
+        status=household.status,
+        persons=len(members) if isinstance(members, list) else None,
+        area_m2=Decimal(str(area)) if area is not None else None,
+        non_durable=s1.get("deprived") if s1 else None,
+        non_durable_vi=s1_text.vi if s1_text else "",
+        non_durable_en=s1_text.en if s1_text else "",
+        no_house=bool(circumstance and circumstance.no_house),
+        house_built_year=circumstance.house_built_year if circumstance else None,
+        house_deteriorated=bool(circumstance and circumstance.house_deteriorated),
+        earlier_support=_earlier_support(household, circumstance, exclude_programme),
+        is_ethnic_minority=household.is_ethnic_minority,
+        has_meritorious_member=household.has_meritorious_member,
+        receives_social_assistance=household.receives_social_assistance,
+        special_hardship=bool(circumstance and circumstance.special_hardship),
+        disaster_area=bool(circumstance and circumstance.disaster_area),
+    )
+
+
+def _earlier_support(
+    household: Household,
+    circumstance: SupportCircumstance | None,
+    exclude_programme: Programme | None,
+) -> str:
+    """Earlier housing support: a record under another programme, or one noted by hand."""
+    records = SupportRecord.objects.filter(household=household).select_related("programme")
+    if exclude_programme is not None:
+        records = records.exclude(programme=exclude_programme)
+    found = [f"{r.programme.name_vi} ({r.approved_on.year})" for r in records]
+    if circumstance and circumstance.earlier_support:
+        found.append(circumstance.earlier_support)
+    return "; ".join(found)
+
+
+def household_eligibility(household: Household, programme: Programme) -> Eligibility:
+    facts = housing_facts(household, exclude_programme=programme)
+    return assess(
+        facts,
+        rules=list(programme.eligibility_rules),
+        requires_poverty_status=programme.requires_poverty_status,
+    )
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    household: Household
+    eligibility: Eligibility
+
+
+def eligible_queue(*, user: object, unit: Unit, programme: Programme) -> list[QueueEntry]:
+    """Eligible households under `unit` without a record yet, in the legal priority order
+    (then by household code)."""
+    households = (
+        visible_households(user)
+        .filter(path_within_q("village__path", unit.path))
+        .exclude(support_records__isnull=False)
+        .select_related("village", "commune")
+        .order_by("code")
+    )
+    entries = [QueueEntry(h, household_eligibility(h, programme)) for h in households]
+    eligible = [e for e in entries if e.eligibility.eligible]
+    return sorted(eligible, key=lambda e: (e.eligibility.priority, e.household.code))
