@@ -278,6 +278,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name for the housing-support stage choices, used by several fields.
+    "ENUM_NAME_OVERRIDES": {"SupportStageEnum": "server.support.models.StageChoice"},
 }
 
 # Transport security: set behind a TLS-terminating proxy in production.

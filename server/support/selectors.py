@@ -17,6 +17,7 @@ from server.accounts.access import (
     visible_households,
     visible_stage_proofs,
     visible_support_records,
+    visible_units,
 )
 from server.accounts.scoping import path_within_q
 from server.evidence.models import Attachment
@@ -26,12 +27,15 @@ from server.submissions.models import Assessment
 from server.support import stages
 from server.support.eligibility import Eligibility, HousingFacts, assess
 from server.support.models import (
+    Instalment,
+    Payment,
     PhotoFlag,
     Programme,
     ProgrammeAmount,
     StageProof,
     SupportCircumstance,
     SupportRecord,
+    WorkKind,
 )
 from server.support.stages import Stage
 
@@ -212,3 +216,89 @@ def eligible_queue(*, user: object, unit: Unit, programme: Programme) -> list[Qu
     entries = [QueueEntry(h, household_eligibility(h, programme)) for h in households]
     eligible = [e for e in entries if e.eligibility.eligible]
     return sorted(eligible, key=lambda e: (e.eligibility.priority, e.household.code))
+
+
+# --- one record, as the API and the console show it ----------------------------------
+
+
+@dataclass(frozen=True)
+class ProofView:
+    proof: StageProof
+    photos: list[Attachment]
+    flags: list[PhotoFlag]
+
+
+@dataclass(frozen=True)
+class RecordView:
+    record: SupportRecord
+    stage: Stage
+    next_stage: Stage | None
+    proved: set[Stage]
+    proofs: list[ProofView]
+    payments: list[Payment]
+    payable: dict[str, bool]
+
+
+def record_view(*, user: object, record: SupportRecord) -> RecordView:
+    """Stages, proofs with their photos and flags, payments and which instalment is due."""
+    proofs = list(stage_proofs_of(user=user, record=record))
+    photos = list(stage_photos(user=user, proof_ids=[p.pk for p in proofs]).order_by("name"))
+    flags = list(photo_flags_of(record).order_by("pk"))
+    with_photo = {a.item_uuid for a in photos}
+    proved = {Stage(p.stage) for p in proofs if p.pk in with_photo}
+    current = stages.reached(proved)
+    payments = list(record.payments.order_by("paid_on", "pk"))
+    paid = {p.instalment for p in payments}
+    payable = {
+        instalment: instalment not in paid
+        and stages.is_at_least(current, payment_due_stage(record, instalment))
+        and (instalment == Instalment.FIRST or Instalment.FIRST in paid)
+        for instalment in Instalment.values
+    }
+    return RecordView(
+        record=record,
+        stage=current,
+        next_stage=stages.next_stage(current),
+        proved=proved,
+        proofs=[
+            ProofView(
+                p,
+                [a for a in photos if a.item_uuid == p.pk],
+                [f for f in flags if f.proof_id == p.pk],
+            )
+            for p in proofs
+        ],
+        payments=payments,
+        payable=payable,
+    )
+
+
+def payment_due_stage(record: SupportRecord, instalment: str) -> Stage:
+    """The stage a programme's payment rule makes an instalment due at."""
+    programme = record.programme
+    if instalment == Instalment.FINAL:
+        return Stage(programme.final_payment_stage)
+    if record.work == WorkKind.REPAIR:
+        return Stage(programme.first_payment_stage_repair)
+    return Stage(programme.first_payment_stage_new)
+
+
+def stage_photo(*, user: object, record: SupportRecord, proof_id: UUID, name: str) -> Attachment:
+    """One complete photo of one of the record's proofs; 404 otherwise."""
+    proof = stage_proofs_of(user=user, record=record).filter(pk=proof_id).first()
+    photo = (
+        stage_photos(user=user, proof_ids=[proof.pk]).filter(name=name).first() if proof else None
+    )
+    if photo is None:
+        raise Http404
+    return photo
+
+
+def unit_by_code(*, user: object, code: str) -> Unit | None:
+    """A unit in the user's area by its code; None outside it, like a missing one."""
+    return visible_units(user).filter(code=code).first()
+
+
+def household_in_reach(*, user: object, household_id: UUID) -> Household | None:
+    """A household named in a request body; None outside the area, like a missing one."""
+    return visible_households(user).select_related("village").filter(pk=household_id).first()

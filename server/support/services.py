@@ -38,6 +38,7 @@ from server.support.models import (
     WorkKind,
 )
 from server.support.selectors import (
+    payment_due_stage,
     programme_amount_on,
     proved_stages,
     submitted_stages,
@@ -263,16 +264,6 @@ def _not_found() -> Exception:
 
 
 # --- payments --------------------------------------------------------------------------
-
-
-def payment_due_stage(record: SupportRecord, instalment: str) -> Stage:
-    """The stage a programme's payment rule makes an instalment due at."""
-    programme = record.programme
-    if instalment == Instalment.FINAL:
-        return Stage(programme.final_payment_stage)
-    if record.work == WorkKind.REPAIR:
-        return Stage(programme.first_payment_stage_repair)
-    return Stage(programme.first_payment_stage_new)
 
 
 def payment_amount(record: SupportRecord, instalment: str) -> int:
