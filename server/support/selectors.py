@@ -16,6 +16,7 @@ from server.accounts.access import (
     visible_attachments,
     visible_households,
     visible_stage_proofs,
+    visible_submissions,
     visible_support_records,
     visible_units,
 )
@@ -141,7 +142,7 @@ def _indicator(result: dict[str, Any], code: str) -> dict[str, Any] | None:
 
 
 def housing_facts(
-    household: Household, *, exclude_programme: Programme | None = None
+    household: Household, *, exclude_programme: Programme | None = None, explain: bool = True
 ) -> HousingFacts:
     """What the eligibility rules read: the latest assessment's facts and S1 result, the
     household's registry flags, its support circumstance and any earlier support."""
@@ -151,7 +152,7 @@ def housing_facts(
     area = dwelling.get("area_m2")
     members = facts.get("members")
     s1 = _indicator(assessment.result, "S1") if assessment else None
-    s1_text = _plain_text(assessment, "S1") if assessment else None
+    s1_text = _plain_text(assessment, "S1") if assessment and explain else None
     circumstance = SupportCircumstance.objects.filter(household=household).first()
     return HousingFacts(
         year=timezone.localdate().year,
@@ -188,8 +189,12 @@ def _earlier_support(
     return "; ".join(found)
 
 
-def household_eligibility(household: Household, programme: Programme) -> Eligibility:
-    facts = housing_facts(household, exclude_programme=programme)
+def household_eligibility(
+    household: Household, programme: Programme, *, explain: bool = True
+) -> Eligibility:
+    """The programme's rules applied to the household; `explain=False` skips rendering the
+    engine's reason in plain words (counts need only the verdict)."""
+    facts = housing_facts(household, exclude_programme=programme, explain=explain)
     return assess(
         facts,
         rules=list(programme.eligibility_rules),
@@ -207,8 +212,7 @@ def eligible_queue(*, user: object, unit: Unit, programme: Programme) -> list[Qu
     """Eligible households under `unit` without a record yet, in the legal priority order
     (then by household code)."""
     households = (
-        visible_households(user)
-        .filter(path_within_q("village__path", unit.path))
+        visible_households_under(user=user, unit=unit)
         .exclude(support_records__isnull=False)
         .select_related("village", "commune")
         .order_by("code")
@@ -302,3 +306,55 @@ def unit_by_code(*, user: object, code: str) -> Unit | None:
 def household_in_reach(*, user: object, household_id: UUID) -> Household | None:
     """A household named in a request body; None outside the area, like a missing one."""
     return visible_households(user).select_related("village").filter(pk=household_id).first()
+
+
+def visible_households_under(*, user: object, unit: Unit) -> QuerySet[Household]:
+    return visible_households(user).filter(path_within_q("village__path", unit.path))
+
+
+# --- console helpers -------------------------------------------------------------------
+
+
+def top_units(*, user: object) -> list[Unit]:
+    """The highest units the user reaches (their own assignments, or the provinces)."""
+    units = list(visible_units(user).order_by("depth", "code"))
+    if not units:
+        return []
+    top = units[0].depth
+    return [u for u in units if u.depth == top]
+
+
+def unit_ancestors(*, user: object, unit: Unit) -> list[Unit]:
+    """The unit's ancestors inside the user's area, highest first, then the unit."""
+    chain = [unit]
+    visible = visible_units(user)
+    while chain[0].parent_id is not None:
+        parent = visible.filter(pk=chain[0].parent_id).first()
+        if parent is None:
+            break
+        chain.insert(0, parent)
+    return chain
+
+
+def survey_photos(*, user: object, household: Household) -> list[Attachment]:
+    """The household's survey photos (the "before" beside a stage's photos), newest first."""
+    surveys = visible_submissions(user).filter(household=household).values("pk")
+    return list(
+        visible_attachments(user)
+        .filter(item_uuid__in=surveys, complete=True)
+        .order_by("-completed_at", "name")
+    )
+
+
+def flag_record_id(*, user: object, flag_id: int) -> UUID:
+    """The record a flag belongs to, if the user reaches it; 404 otherwise."""
+    record_id = (
+        PhotoFlag.objects.filter(
+            pk=flag_id, proof__record__in=visible_support_records(user).values("pk")
+        )
+        .values_list("proof__record_id", flat=True)
+        .first()
+    )
+    if record_id is None:
+        raise Http404
+    return record_id
