@@ -10,6 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
@@ -26,11 +27,13 @@ from server.feed.services import feed_append
 from server.registry.models import Household
 from server.support import stages
 from server.support.models import (
+    DocumentKind,
     FlagCheck,
     Instalment,
     Payment,
     PhotoFlag,
     Programme,
+    SignedDocument,
     Sponsor,
     StageChoice,
     StageProof,
@@ -38,6 +41,7 @@ from server.support.models import (
     WorkKind,
 )
 from server.support.selectors import (
+    payment_due_stage,
     programme_amount_on,
     proved_stages,
     submitted_stages,
@@ -265,16 +269,6 @@ def _not_found() -> Exception:
 # --- payments --------------------------------------------------------------------------
 
 
-def payment_due_stage(record: SupportRecord, instalment: str) -> Stage:
-    """The stage a programme's payment rule makes an instalment due at."""
-    programme = record.programme
-    if instalment == Instalment.FINAL:
-        return Stage(programme.final_payment_stage)
-    if record.work == WorkKind.REPAIR:
-        return Stage(programme.first_payment_stage_repair)
-    return Stage(programme.first_payment_stage_new)
-
-
 def payment_amount(record: SupportRecord, instalment: str) -> int:
     """First: the programme's percent of the amount (whole dong); final: the rest."""
     first = record.amount * record.programme.first_payment_percent // 100
@@ -416,3 +410,49 @@ def _check_sponsors(sponsors: list[SponsorShare], total: int) -> None:
         errors.append(FieldError("sponsors", "shares_do_not_sum", message))
     if errors:
         raise DomainValidationError(errors)
+
+
+# --- signed documents ------------------------------------------------------------------
+
+SCAN_TYPES = {"application/pdf", "image/jpeg", "image/png"}
+SCAN_MAX_BYTES = 10 * 1024 * 1024
+# A document is signed once the stage it records is reached.
+DOCUMENT_STAGE = {DocumentKind.COMPLETION: Stage.COMPLETED, DocumentKind.IN_USE: Stage.IN_USE}
+
+
+def signed_document_attach(
+    *, user: User, record_id: UUID, kind: str, data: bytes, content_type: str
+) -> SignedDocument:
+    """Attach the signed scan of a generated record; one per record and kind."""
+    record = _record_for(user, record_id)
+    _check_scan(record, kind, data, content_type)
+    stem = f"{record.pk}-{kind}"
+    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[content_type]
+    try:
+        with transaction.atomic():
+            document = SignedDocument(
+                record=record, kind=kind, content_type=content_type, uploaded_by=user
+            )
+            document.scan.save(f"{stem}.{extension}", ContentFile(data), save=False)
+            document.save()
+    except IntegrityError:
+        document.scan.delete(save=False)
+        raise _refuse("scan", "already_attached", _("A signed scan is already attached.")) from None
+    return document
+
+
+def _check_scan(record: SupportRecord, kind: str, data: bytes, content_type: str) -> None:
+    if kind not in DocumentKind.values:
+        raise _refuse("kind", "invalid", _("Choose the completion or the put-into-use record."))
+    if not stages.is_at_least(
+        stages.reached(proved_stages(record)), DOCUMENT_STAGE[DocumentKind(kind)]
+    ):
+        raise _refuse(
+            "kind", "stage_not_proved", _("The stage this record confirms is not proved yet.")
+        )
+    if not data:
+        raise _refuse("scan", "required", _("Choose the scanned file."))
+    if content_type not in SCAN_TYPES or len(data) > SCAN_MAX_BYTES:
+        raise _refuse("scan", "invalid", _("Send a PDF, JPEG or PNG file of at most 10 MB."))
+    if SignedDocument.objects.filter(record=record, kind=kind).exists():
+        raise _refuse("scan", "already_attached", _("A signed scan is already attached."))

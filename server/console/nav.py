@@ -1,0 +1,33 @@
+"""The console's navigation as data: each app appends its entry here.
+
+An entry whose URL does not resolve (its app is not installed) is skipped, and `roles`
+limits who sees it; pages still check access themselves.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from server.accounts.models import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: str | Promise
+    description: str | Promise
+    roles: frozenset[str] | None = None  # None: every staff role
+
+
+NAV: list[NavItem] = [
+    NavItem("console:home", _("Home"), _("Start page of the staff console.")),
+    NavItem(
+        "support:dashboard",
+        _("Housing support"),
+        _("Houses by stage, money per programme, overdue stages, photos and payments."),
+        frozenset({Role.SUPPORT_STAFF, Role.COMMUNE_OFFICER, Role.PROVINCE_ADMIN}),
+    ),
+]
+
+ADMIN_ROLES = frozenset({Role.PROVINCE_ADMIN})
