@@ -283,3 +283,17 @@ def test_pull_carries_the_record_with_its_stage_to_support_staff_only(phone, rec
 def test_pull_does_not_carry_records_outside_the_area(phone, record_out):
     changes = pull(phone).json()["changes"]
     assert [c for c in changes if c["kind"] == "support_record"] == []
+
+
+def test_a_deleted_record_reaches_the_phone_as_a_support_record_tombstone(phone, record):
+    record_id = str(record.pk)
+    record.delete()
+    changes = [c for c in pull(phone).json()["changes"] if c["id"] == record_id]
+    assert changes == [
+        {
+            "seq": changes[0]["seq"],
+            "kind": "tombstone",
+            "id": record_id,
+            "data": {"of": "support_record", "reason": "deleted"},
+        }
+    ]
