@@ -190,3 +190,17 @@ def test_support_screens_pass_axe(live_server: Any, axe_page: Any, area: Area): 
     page.wait_for_timeout(100)
     report["support record"] = violations(page)
     assert report == {"support records": [], "support record": []}
+
+
+def test_support_staff_switch_to_households_and_back(live_server: Any, page: Any, area: Area):
+    _started_record(area)
+    _sign_in(page, live_server.url)
+    page.click("#to-households")
+    page.wait_for_selector("#households li")
+    page.reload()  # the choice is kept on the phone
+    page.wait_for_selector("#households li")
+    page.click("#to-support")
+    page.wait_for_selector("#support-records li")
+    page.reload()
+    page.wait_for_selector("#support-records li")
+    assert page.errors == []

@@ -42,8 +42,16 @@ async function listScreen(root) {
     records.length
       ? h("ul.households.support", { id: "support-records" }, records.map((r) => recordCard(r, items)))
       : h("p.empty", {}, gettext("No support records on this phone. Sync with signal to download them.")),
-    h("p", {}, h("a.btn.small.ghost", { href: "#/", id: "to-households", onclick: () => chooseMode("survey") }, gettext("Households and surveys"))),
+    h("p", {}, h("a.btn.small.ghost", { href: "#/", id: "to-households", onclick: toHouseholds }, gettext("Households and surveys"))),
   );
+}
+
+/** Leave support mode: the choice is stored before the list opens, so "#/" shows households. */
+async function toHouseholds(event) {
+  event.preventDefault();
+  await chooseMode("survey");
+  if (location.hash === "#/") window.dispatchEvent(new HashChangeEvent("hashchange"));
+  else location.hash = "#/";
 }
 
 function recordCard(record, items) {
