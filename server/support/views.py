@@ -140,6 +140,8 @@ def _record_page(
         "instalments": Instalment.choices,
         "flag_labels": dict(FlagCheck.choices),
         "errors": errors or [],
+        "first_percent": record.programme.first_payment_percent,
+        "rest_percent": 100 - record.programme.first_payment_percent,
         "today": timezone.localdate(),
     }
     return render(request, "support/record.html", context, status=status)
