@@ -7,7 +7,7 @@ complete), with foundation, frame and walls and roof together as "under construc
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from uuid import UUID
 
 from django.db.models import QuerySet
@@ -15,13 +15,13 @@ from django.utils import timezone
 
 from server.accounts.access import visible_units
 from server.accounts.scoping import path_is_within, path_within_q
-from server.evidence.models import Attachment
 from server.registry.models import Household, Unit
 from server.support import stages
-from server.support.models import Payment, Programme, StageProof, SupportRecord
+from server.support.models import Payment, Programme, SupportRecord
 from server.support.selectors import (
     household_eligibility,
     proved_stages_by_record,
+    stage_first_photo_times,
     support_records_list,
     visible_households_under,
 )
@@ -188,7 +188,7 @@ def daily_rollup(
     children = child_units(user=user, unit=unit) or [unit]
     records = {r.pk: r for r in records_under(user=user, unit=unit, programme=programme)}
     table: dict[tuple[date, str], DayRow] = {}
-    for (record_id, stage), when in _stage_days(list(records)).items():
+    for (record_id, stage), when in stage_first_photo_times(list(records)).items():
         day = timezone.localtime(when).date()
         row = _day_row(table, children, day, records[record_id], first_day)
         if row is not None:
@@ -198,21 +198,6 @@ def daily_rollup(
         if row is not None:
             row.paid += payment.amount
     return sorted(table.values(), key=lambda r: (r.day, r.unit.code), reverse=True)
-
-
-def _stage_days(record_ids: list[UUID]) -> dict[tuple[UUID, str], datetime]:
-    """When each (record, stage) first had a complete photo."""
-    proofs = dict(
-        StageProof.objects.filter(record_id__in=record_ids).values_list("pk", "record_id")
-    )
-    stage_of = dict(StageProof.objects.filter(record_id__in=record_ids).values_list("pk", "stage"))
-    first: dict[tuple[UUID, str], datetime] = {}
-    photos = Attachment.objects.filter(item_uuid__in=list(proofs), complete=True)
-    for item_uuid, completed_at in photos.values_list("item_uuid", "completed_at"):
-        key = (proofs[item_uuid], stage_of[item_uuid])
-        if completed_at is not None and (key not in first or completed_at < first[key]):
-            first[key] = completed_at
-    return first
 
 
 def _day_row(

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -358,3 +358,18 @@ def flag_record_id(*, user: object, flag_id: int) -> UUID:
     if record_id is None:
         raise Http404
     return record_id
+
+
+def stage_first_photo_times(record_ids: list[UUID]) -> dict[tuple[UUID, str], datetime]:
+    """When each (record, stage) first had a complete photo; records already scoped."""
+    rows = StageProof.objects.filter(record_id__in=record_ids).values_list(
+        "pk", "record_id", "stage"
+    )
+    proofs = {pk: (record_id, stage) for pk, record_id, stage in rows}
+    first: dict[tuple[UUID, str], datetime] = {}
+    photos = Attachment.objects.filter(item_uuid__in=list(proofs), complete=True)
+    for item_uuid, completed_at in photos.values_list("item_uuid", "completed_at"):
+        key = proofs[item_uuid]
+        if completed_at is not None and (key not in first or completed_at < first[key]):
+            first[key] = completed_at
+    return first

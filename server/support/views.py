@@ -136,14 +136,20 @@ def _record_page(
         "record": record,
         "stage_rows": _stage_rows(view),
         "survey_photos": selectors.survey_photos(user=request.user, household=record.household),
-        "documents": {d.kind: d for d in record.documents.all()},
-        "document_kinds": DocumentKind.choices,
+        "document_rows": _document_rows(record),
         "instalments": Instalment.choices,
         "flag_labels": dict(FlagCheck.choices),
         "errors": errors or [],
+        "first_percent": record.programme.first_payment_percent,
+        "rest_percent": 100 - record.programme.first_payment_percent,
         "today": timezone.localdate(),
     }
     return render(request, "support/record.html", context, status=status)
+
+
+def _document_rows(record: Any) -> list[tuple[str, Any, Any]]:
+    signed = {d.kind: d for d in record.documents.all()}
+    return [(kind, label, signed.get(kind)) for kind, label in DocumentKind.choices]
 
 
 def _stage_rows(view: selectors.RecordView) -> list[dict[str, Any]]:
