@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.apps import apps
 
+from server.accounts import access
 from server.accounts.models import Role, UnitAssignment, User
 from server.evidence.models import Attachment
 from server.evidence.services import chunk_receive
@@ -92,10 +93,10 @@ def _started_record(area: Area) -> tuple[SupportRecord, User]:
     return record, staff
 
 
-def _sign_in(page: Any, base: str) -> None:
+def _sign_in(page: Any, base: str, password: str = driver.PASSWORD) -> None:
     page.goto(base + "/app/")
     page.fill("#username", "hotro")
-    page.fill("#password", driver.PASSWORD)
+    page.fill("#password", password)
     page.fill("#device", "Máy hỗ trợ")
     page.click("form.login button[type=submit]")
     page.wait_for_selector("#support-records li")
@@ -203,4 +204,44 @@ def test_support_staff_switch_to_households_and_back(live_server: Any, page: Any
     page.wait_for_selector("#support-records li")
     page.reload()
     page.wait_for_selector("#support-records li")
+    assert page.errors == []
+
+
+def test_the_demo_support_worker_proves_the_foundation_of_a_demo_house(
+    live_server: Any, page: Any, transactional_db: None
+):
+    """`seed_demo` as `make run` loads it: hotro proves the foundation of the house at `started`."""
+    from server.demo.seed import DEMO_PASSWORD, seed_demo
+
+    seed_demo()
+    staff = User.objects.get(username="hotro")
+    record = next(
+        r
+        for r in access.visible_support_records(staff).order_by("household__code")
+        if record_stage(r) == Stage.STARTED
+    )
+    _sign_in(page, live_server.url, DEMO_PASSWORD)
+    driver.wait_for_service_worker(page)
+    page.context.set_offline(True)
+    page.click(f'a.card[data-record="{record.pk}"]')
+    page.wait_for_selector("#proof-form")
+    assert page.inner_text("#proof-form h2") == "Minh chứng giai đoạn: Xong móng"
+    _photo(page, seed=21)
+    _photo(page, seed=22)
+    page.click("#proof-save")
+    page.wait_for_selector('li.stage[data-stage="foundation"][data-state="waiting"]')
+    page.context.set_offline(False)
+    page.wait_for_selector('li.stage[data-stage="foundation"][data-state="done"]')
+    assert record_stage(record) == Stage.FOUNDATION
+    proof = StageProof.objects.get(record=record, stage="foundation")
+    assert Attachment.objects.filter(item_uuid=proof.pk, complete=True).count() == 2
+    admin = next(u for u in User.objects.filter(role=Role.PROVINCE_ADMIN))
+    paid = payment_record(
+        user=admin,
+        record_id=record.pk,
+        instalment="first",
+        paid_on=date(2025, 6, 1),
+        reference="UNC-DEMO-1",
+    )
+    assert paid.amount == record.amount * 70 // 100
     assert page.errors == []
