@@ -115,6 +115,8 @@ def _photo(page: Any, seed: int) -> None:
 def _shot(page: Any, name: str) -> None:
     """A whole-page screenshot from the top, so the sticky bar stays at the top."""
     page.evaluate("() => window.scrollTo(0, 0)")
+    if page.locator("#toast.show").count():
+        page.click("#toast")  # a tap dismisses it; it would hide the stages in the picture
     page.screenshot(path=str(SHOTS / name), full_page=True)
 
 
