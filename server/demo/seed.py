@@ -30,6 +30,7 @@ from server.registry.models import (
 from server.registry.services import unit_create
 from server.submissions.models import Assessment
 from server.submissions.scoring import build_assessment
+from server.support.demo import seed_support_demo
 
 DEMO_PROVINCE = "04"  # Cao Bằng
 DEMO_PASSWORD = "chungtay-demo-2026"  # noqa: S105 - printed for the demo on purpose
@@ -155,7 +156,9 @@ def seed_demo() -> list[DemoLogin]:
         districts = _demo_districts(province)
         villages = [v for d in districts for v in _demo_villages(d)]
         _demo_households(villages)
-        return _demo_users(province, districts, villages)
+        logins = _demo_users(province, districts, villages)
+        seed_support_demo(commune=villages[0].parent, actor=User.objects.get(username="quantri"))
+        return logins
 
 
 def _demo_districts(province: Unit) -> list[Unit]:
