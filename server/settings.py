@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "server.submissions",
     "server.evidence",
     "server.sync_api",
+    "server.review",
     "server.webapp",
     "server.demo",
     "server.review",
