@@ -73,7 +73,6 @@ INSTALLED_APPS = [
     "server.review",
     "server.webapp",
     "server.demo",
-    "server.review",
 ]
 
 MIDDLEWARE = [

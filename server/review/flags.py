@@ -19,12 +19,17 @@ from server.evidence.checks import FAR_FROM_HOUSEHOLD_M
 from server.evidence.models import Attachment
 from server.registry.choices import AreaType
 from server.registry.models import Household
+from server.review.choices import Step
+from server.review.models import DecisionEntry, HouseholdReview, MeetingVote
 from server.submissions.explanations import SURVEY_FORM_ID
 from server.submissions.models import Assessment, ReviewStatus, Submission
 from server.sync_api.models import ConflictCopy
 
 NEAR_LINE_SHARE = Decimal("0.05")
 """An income within this share of a line, either side, is flagged (staff-side.md §2)."""
+
+AFTER_MEETING = (Step.POSTED, Step.RECHECK, Step.RECOGNISED, Step.CERTIFIED)
+"""Steps a household reaches only after its village meeting passed it."""
 
 PHOTO_FLAG_REASONS = ("photo_reused", "photo_far_from_household")
 """Household flag reasons that server.evidence.checks writes for a suspicious photo."""
@@ -37,6 +42,8 @@ class Flag(enum.StrEnum):
     PHOTO_ANOMALY = "photo_anomaly"
     EDITED_AFTER_RETURN = "edited_after_return"
     NO_SURVEY = "no_survey"
+    NO_MEETING = "no_meeting"
+    OVERRIDE = "override"
 
 
 FLAG_LABELS: dict[Flag, Promise] = {
@@ -46,6 +53,8 @@ FLAG_LABELS: dict[Flag, Promise] = {
     Flag.PHOTO_ANOMALY: _("Photo anomaly"),
     Flag.EDITED_AFTER_RETURN: _("Answers edited after a return"),
     Flag.NO_SURVEY: _("No survey"),
+    Flag.NO_MEETING: _("Past the meeting step without a vote"),
+    Flag.OVERRIDE: _("Decided class differs from the engine"),
 }
 
 
@@ -90,6 +99,10 @@ def _expressions() -> dict[Flag, Exists | ExpressionWrapper]:
             Submission.objects.filter(
                 household=OuterRef("pk"), form_version__form_id=SURVEY_FORM_ID
             )
+        ),
+        Flag.NO_MEETING: _past_meeting_without_vote(),
+        Flag.OVERRIDE: Exists(
+            DecisionEntry.objects.filter(household=OuterRef("pk"), is_override=True)
         ),
     }
 
@@ -155,3 +168,15 @@ def _edited_after_return() -> Exists:
         reviewed_at__lt=OuterRef("created_at"),
     )
     return Exists(Submission.objects.filter(household=OuterRef("pk")).filter(Exists(returned)))
+
+
+def _past_meeting_without_vote() -> Exists:
+    """In a round at a step after the meeting, with no passing vote in that round."""
+    passed = MeetingVote.objects.filter(
+        household=OuterRef("household_id"), meeting__round=OuterRef("round_id"), passed=True
+    )
+    return Exists(
+        HouseholdReview.objects.filter(household=OuterRef("pk"), step__in=AFTER_MEETING).filter(
+            ~Exists(passed)
+        )
+    )

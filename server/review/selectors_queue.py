@@ -13,6 +13,7 @@ from django.db.models.functions import Lower
 from server.accounts import access
 from server.registry.models import Household, Unit
 from server.review.flags import Flag, annotate_flags, any_flag_q, flag_filter
+from server.review.models import HouseholdReview
 from server.submissions.models import Assessment
 
 UNDETERMINED = "UNDETERMINED"
@@ -33,6 +34,7 @@ class QueueFilters:
     """What the reviewer asked for; empty values filter nothing."""
 
     unit: Unit | None = None
+    step: str = ""
     engine_class: str = ""
     official_status: str = ""
     engine_differs: bool = False
@@ -75,8 +77,13 @@ def queue_rows_for_action(*, user: object, ids: list[str]) -> QuerySet[Household
 
 def _annotated(qs: QuerySet[Household]) -> QuerySet[Household]:
     latest = Assessment.objects.filter(household=OuterRef("pk"), is_latest=True)
+    review = HouseholdReview.objects.filter(household=OuterRef("pk")).order_by(
+        "-round__year", "-round__period", "-pk"
+    )
     return annotate_flags(
         qs.annotate(
+            round_step=Subquery(review.values("step")[:1]),
+            round_returned=Subquery(review.values("returned")[:1]),
             engine_class=Subquery(latest.values("household_class")[:1]),
             engine_income=Subquery(latest.values("income_per_person")[:1]),
             engine_deprivations=Subquery(latest.values("deprivation_count")[:1]),
@@ -85,6 +92,8 @@ def _annotated(qs: QuerySet[Household]) -> QuerySet[Household]:
 
 
 def _by_class(qs: QuerySet[Household], filters: QueueFilters) -> QuerySet[Household]:
+    if filters.step:
+        qs = qs.filter(round_step=filters.step)
     if filters.engine_class:
         qs = qs.filter(engine_class=filters.engine_class)
     if filters.official_status:

@@ -2,7 +2,7 @@
 
 import hashlib
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -10,6 +10,15 @@ from django.utils import timezone
 from server.evidence.models import Attachment
 from server.registry.models import Household, Unit
 from server.registry.services import household_create
+from server.review.choices import RoundKind
+from server.review.models import (
+    Decision,
+    DecisionEntry,
+    HouseholdReview,
+    MeetingVote,
+    ReviewRound,
+    VillageMeeting,
+)
 from server.submissions.models import Assessment, ReviewStatus, Submission
 from server.surveys.models import FormVersion
 from server.sync_api.models import ConflictCopy
@@ -101,4 +110,49 @@ def photo(item: uuid.UUID, *, reused: bool = False, distance: int | None = None)
         complete=True,
         reused_from=uuid.uuid4() if reused else None,
         distance_m=distance,
+    )
+
+
+def review_round(commune: Unit, year: int = 2025) -> ReviewRound:
+    return ReviewRound.objects.create(
+        commune=commune,
+        year=year,
+        kind=RoundKind.ANNUAL,
+        opens_on=date(year, 9, 1),
+        decide_by=date(year, 12, 15),
+    )
+
+
+def in_round(target: Household, rnd: ReviewRound, step: str, **fields: Any) -> HouseholdReview:
+    return HouseholdReview.objects.create(
+        round=rnd, household=target, step=step, step_since=date(rnd.year, 10, 1), **fields
+    )
+
+
+def vote(rnd: ReviewRound, target: Household, *, agree: int, attendees: int = 40) -> MeetingVote:
+    meeting, _created = VillageMeeting.objects.get_or_create(
+        round=rnd,
+        village=target.village,
+        held_on=date(rnd.year, 10, 10),
+        defaults={"chair": "Hoàng Văn Chủ", "supervisor": "Nông Thị Giám", "attendees": attendees},
+    )
+    return MeetingVote.objects.create(
+        meeting=meeting, household=target, agree_count=agree, passed=agree * 2 >= attendees
+    )
+
+
+def decide(rnd: ReviewRound, target: Household, *, decided: str, engine: str) -> DecisionEntry:
+    decision, _created = Decision.objects.get_or_create(
+        round=rnd,
+        defaults={"number": "15/QĐ-UBND", "signed_on": date(rnd.year, 12, 10), "signer": "Lục"},
+    )
+    override = decided.upper() != engine
+    return DecisionEntry.objects.create(
+        decision=decision,
+        household=target,
+        decided_class=decided,
+        engine_class=engine,
+        list=decided if decided in ("poor", "near_poor") else "none",
+        is_override=override,
+        override_reason="Hộ có người ốm dài ngày" if override else "",
     )

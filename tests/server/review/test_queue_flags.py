@@ -3,6 +3,7 @@
 import pytest
 
 from server.accounts.models import Role
+from server.review.choices import Step
 from server.review.flags import Flag, near_line_bounds
 from server.review.selectors_queue import QueueFilters, queue_households
 from server.surveys.services import publish_shipped_forms
@@ -10,10 +11,14 @@ from tests.server.conftest import make_user
 from tests.server.review.fixtures import (
     assess,
     conflict,
+    decide,
     household,
+    in_round,
     photo,
     returned_survey,
+    review_round,
     survey,
+    vote,
 )
 
 
@@ -115,3 +120,23 @@ def test_a_household_with_only_a_screening_form_has_no_survey(tree, reviewer):
     survey(screened, form_id="household_screening")
     household(tree.village1a, "S-none")
     assert _flagged(reviewer, Flag.NO_SURVEY) == ["S-none", "S-screened"]
+
+
+def test_a_household_past_the_meeting_without_a_passing_vote_is_flagged(tree, reviewer):
+    rnd = review_round(tree.commune1)
+    voted = household(tree.village1a, "M-voted")
+    in_round(voted, rnd, Step.POSTED)
+    vote(rnd, voted, agree=20)
+    failed = household(tree.village1a, "M-failed")
+    in_round(failed, rnd, Step.POSTED)
+    vote(rnd, failed, agree=19)
+    in_round(household(tree.village1a, "M-skipped"), rnd, Step.RECOGNISED)
+    in_round(household(tree.village1a, "M-surveyed"), rnd, Step.SURVEYED)
+    assert _flagged(reviewer, Flag.NO_MEETING) == ["M-failed", "M-skipped"]
+
+
+def test_a_decided_class_differing_from_the_engine_is_an_override(tree, reviewer):
+    rnd = review_round(tree.commune1)
+    decide(rnd, household(tree.village1a, "O-same"), decided="poor", engine="POOR")
+    decide(rnd, household(tree.village1a, "O-over"), decided="poor", engine="NEAR_POOR")
+    assert _flagged(reviewer, Flag.OVERRIDE) == ["O-over"]
