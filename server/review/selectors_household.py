@@ -1,0 +1,322 @@
+"""What the household page shows, read through the one scoping rule, in few queries.
+
+Nothing here writes. Texts are built for people: members by position and name, facts by
+question label, classes by their names; code paths stay in the stored results.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from django.http import Http404
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+from forms.model import FormDefinition
+from forms.reasons import AssessmentExplanation
+from forms.scoring.ruleset import RulesetError, load_ruleset
+from forms.scoring.transitions import derive_transition
+from server.accounts import access
+from server.evidence.models import Attachment
+from server.registry.choices import HouseholdStatus
+from server.registry.models import Household, Member
+from server.review.answers import AnswerChange, AnswerRow, answer_changes, answer_rows
+from server.review.choices import ComplaintResult, DecisionList, Step
+from server.review.flags import NEAR_LINE_SHARE
+from server.review.models import AuditEvent
+from server.submissions.explanations import SURVEY_FORM_ID, assessments_explain
+from server.submissions.models import Assessment, Submission
+from server.surveys.services import form_definition
+
+KNOWN_CLASSES = frozenset({"POOR", "NEAR_POOR", "MIDDLE", "NOT_POOR"})
+
+ENGINE_CLASS_LABELS: dict[str, Any] = {
+    "POOR": gettext_lazy("Poor"),
+    "NEAR_POOR": gettext_lazy("Near-poor"),
+    "MIDDLE": gettext_lazy("Middle living standard"),
+    "NOT_POOR": gettext_lazy("Not poor"),
+    "UNDETERMINED": gettext_lazy("Undetermined: facts missing"),
+}
+
+TRANSITION_LABELS: dict[str, Any] = {
+    "unchanged": gettext_lazy("Unchanged"),
+    "escaped_poverty": gettext_lazy("Escaped poverty"),
+    "escaped_near_poverty": gettext_lazy("Escaped near-poverty"),
+    "newly_poor": gettext_lazy("Newly poor"),
+    "newly_near_poor": gettext_lazy("Newly near-poor"),
+    "re_poor": gettext_lazy("Poor again (re-poor)"),
+}
+
+CODE_LABELS: dict[str, Any] = {
+    **dict(HouseholdStatus.choices),
+    **dict(Step.choices),
+    **dict(ComplaintResult.choices),
+    **dict(DecisionList.choices),
+    **ENGINE_CLASS_LABELS,
+}
+"""Stored codes an audit entry may hold, shown by their names."""
+
+FIELD_LABELS: dict[str, Any] = {
+    "step": gettext_lazy("step"),
+    "status": gettext_lazy("official status"),
+    "status_year": gettext_lazy("review year of the status"),
+    "engine_class": gettext_lazy("engine class"),
+    "decided_class": gettext_lazy("decided class"),
+    "returned": gettext_lazy("returned to the volunteer"),
+    "comment": gettext_lazy("comment"),
+    "flagged_for_review": gettext_lazy("flagged for review"),
+    "flag_reason": gettext_lazy("reason for the flag"),
+}
+
+ACTION_LABELS: dict[str, Any] = {
+    "return": gettext_lazy("Returned to the volunteer"),
+    "flag": gettext_lazy("Flagged for review"),
+    "list": gettext_lazy("Listed for the round"),
+    "screen": gettext_lazy("Screened"),
+    "survey": gettext_lazy("Surveyed and scored"),
+    "meeting": gettext_lazy("Village meeting recorded"),
+    "post": gettext_lazy("Posted"),
+    "complaint": gettext_lazy("Complaint received"),
+    "recheck": gettext_lazy("Re-check recorded"),
+    "decide": gettext_lazy("Recognised by decision"),
+    "certify": gettext_lazy("Certificate issued"),
+    "household_details": gettext_lazy("Causes and policies edited"),
+}
+
+
+def class_label(code: str | None) -> str:
+    return str(ENGINE_CLASS_LABELS.get(code or "", code or "–"))
+
+
+def transition_label(code: str) -> str:
+    return str(TRANSITION_LABELS.get(code, code))
+
+
+@dataclass(frozen=True)
+class LineRow:
+    name: str
+    amount: int
+    gap: int
+    gap_percent: Decimal
+    near: bool
+    at_or_below: bool
+
+
+@dataclass(frozen=True)
+class YearRow:
+    year: int
+    klass: str
+    income: int | None
+    deprivations: int
+    transitions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TrailRow:
+    at: datetime
+    actor: str
+    what: str
+    reason: str
+    details: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def household_page_get(*, user: object, household_id: UUID) -> Household:
+    household = (
+        access.visible_households(user)
+        .select_related("village", "commune")
+        .filter(pk=household_id)
+        .first()
+    )
+    if household is None:
+        raise Http404
+    return household
+
+
+def roster(*, household: Household) -> list[Member]:
+    return list(Member.objects.current().filter(household=household).order_by("created_at", "id"))
+
+
+def latest_assessment(
+    *, user: object, household: Household
+) -> tuple[Assessment | None, AssessmentExplanation | None]:
+    latest = access.visible_assessments(user).filter(household=household, is_latest=True).first()
+    if latest is None:
+        return None, None
+    return latest, assessments_explain([latest])[latest.pk]
+
+
+def income_against_lines(*, household: Household, assessment: Assessment) -> list[LineRow]:
+    """The income per person beside each line of the assessment's own ruleset."""
+    if assessment.income_per_person is None:
+        return []
+    try:
+        ruleset = load_ruleset(assessment.ruleset_id)
+    except RulesetError:
+        return []
+    area = str(assessment.facts.get("area_type") or household.commune.area_type or "rural")
+    rows = []
+    income = assessment.income_per_person
+    for name in ruleset.class_lines:
+        line = ruleset.lines[name]
+        amount = line.for_area(area)
+        gap = income - amount
+        rows.append(
+            LineRow(
+                name=line.name_en if _english() else line.name_vi,
+                amount=amount,
+                gap=gap,
+                gap_percent=(Decimal(gap) * 100 / amount).quantize(Decimal("0.1")),
+                near=abs(gap) <= amount * NEAR_LINE_SHARE,
+                at_or_below=gap <= 0,
+            )
+        )
+    return rows
+
+
+def earlier_years(*, user: object, household: Household) -> list[YearRow]:
+    """One row per review year (its newest assessment), with the transition from the year before."""
+    by_year: dict[int, Assessment] = {}
+    for a in (
+        access.visible_assessments(user)
+        .filter(household=household)
+        .order_by("review_year", "created_at", "id")
+    ):
+        by_year[a.review_year] = a
+    rows: list[YearRow] = []
+    seen: list[str | None] = []
+    for year in sorted(by_year):
+        a = by_year[year]
+        previous = seen[-1] if seen else None
+        rows.append(
+            YearRow(
+                year,
+                a.household_class,
+                a.income_per_person,
+                a.deprivation_count,
+                _transition(previous, a.household_class, seen[:-1]),
+            )
+        )
+        seen.append(a.household_class if a.household_class in KNOWN_CLASSES else None)
+    return list(reversed(rows))
+
+
+def _transition(previous: str | None, current: str, earlier: list[str | None]) -> tuple[str, ...]:
+    if current not in KNOWN_CLASSES:
+        return ()
+    return derive_transition(previous, current, earlier=[e for e in earlier if e])
+
+
+def surveys(*, user: object, household: Household) -> list[Submission]:
+    return list(
+        access.visible_submissions(user)
+        .filter(household=household, form_version__form_id=SURVEY_FORM_ID)
+        .select_related("form_version", "submitted_by")
+        .order_by("-created_at")
+    )
+
+
+def survey_answers(submission: Submission) -> list[AnswerRow]:
+    return answer_rows(_form(submission), submission.payload)
+
+
+def survey_diff(older: Submission, newer: Submission) -> list[AnswerChange]:
+    return answer_changes(_form(newer), older.payload, newer.payload)
+
+
+def _form(submission: Submission) -> FormDefinition:
+    return form_definition(submission.form_version)
+
+
+def photos(*, user: object, household: Household) -> list[Attachment]:
+    """Complete photos of the household and of its surveys, newest first."""
+    items = access.visible_submissions(user).filter(household=household).values("pk")
+    return list(
+        access.visible_attachments(user)
+        .filter(complete=True)
+        .filter(item_uuid__in=[household.pk, *[row["pk"] for row in items]])
+        .order_by("-created_at", "id")
+    )
+
+
+def photo_get(*, user: object, household: Household, photo_id: int) -> Attachment:
+    """One photo of this household, or 404 (outside the area, another household, unfinished)."""
+    for photo in photos(user=user, household=household):
+        if photo.pk == photo_id:
+            return photo
+    raise Http404
+
+
+def audit_trail(*, user: object, household: Household) -> list[TrailRow]:
+    """Review actions and registry changes together, newest first."""
+    rows = [
+        _audit_row(e)
+        for e in access.visible_review_audit(user)
+        .filter(household=household)
+        .select_related("actor")
+    ]
+    rows += [
+        _change_row(c)
+        for c in access.visible_history(user)
+        .filter(household=household)
+        .select_related("actor", "member")
+    ]
+    return sorted(rows, key=lambda r: r.at, reverse=True)
+
+
+def _audit_row(event: AuditEvent) -> TrailRow:
+    keys = list(dict.fromkeys([*event.before, *event.after]))
+    details = [
+        (_field_label(k), _shown(event.before.get(k)), _shown(event.after.get(k))) for k in keys
+    ]
+    return TrailRow(
+        event.at, _actor(event.actor), _action_label(event.action), event.reason, details
+    )
+
+
+def _change_row(change: Any) -> TrailRow:
+    details = [
+        (_field_label(k), _shown(v[0]), _shown(v[1]))
+        for k, v in change.changes.items()
+        if isinstance(v, list) and len(v) == 2
+    ]
+    who = change.member.full_name if change.member else ""
+    what = _("Registry change: %(entity)s %(who)s") % {
+        "entity": _("member") if change.entity == "member" else _("household"),
+        "who": who,
+    }
+    return TrailRow(change.at, _actor(change.actor), what.strip(), "", details)
+
+
+def _actor(user: Any) -> str:
+    if user is None:
+        return _("System")
+    return str(user.get_full_name() or user.username)
+
+
+def _shown(value: object) -> str:
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return CODE_LABELS.get(str(value), str(value)) if isinstance(value, str) else str(value)
+
+
+def _field_label(key: str) -> str:
+    label = FIELD_LABELS.get(key)
+    if label is not None:
+        return str(label)
+    for model in (Household, Member):
+        names = {f.name: f for f in model._meta.get_fields()}
+        if key in names and hasattr(names[key], "verbose_name"):
+            return str(names[key].verbose_name)
+    return key.replace("_", " ")
+
+
+def _action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action.replace("_", " ")))
+
+
+def _english() -> bool:
+    return (get_language() or "vi").startswith("en")
