@@ -320,3 +320,13 @@ def _action_label(action: str) -> str:
 
 def _english() -> bool:
     return (get_language() or "vi").startswith("en")
+
+
+def village_points(*, user: object, household: Household) -> list[tuple[Decimal, Decimal, UUID]]:
+    """Positions of the village's visible households, to place this one among them."""
+    return [
+        (lat, lon, pk)
+        for lat, lon, pk in access.visible_households(user)
+        .filter(village=household.village, latitude__isnull=False, longitude__isnull=False)
+        .values_list("latitude", "longitude", "pk")
+    ]

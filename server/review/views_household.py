@@ -1,0 +1,133 @@
+"""The household page: everything a reviewer needs to judge one household, in plain words."""
+
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import get_language
+from django.views import View
+
+from server.console.mixins import StaffRequiredMixin
+from server.evidence.images import strip_exif
+from server.registry.models import Household
+from server.review import selectors_household as page
+from server.review.flags import FLAG_LABELS, raised_flags
+from server.review.selectors_queue import QueueFilters, queue_households
+
+MAP_WIDTH, MAP_HEIGHT, MAP_PAD = 320, 200, 16
+
+
+class HouseholdView(StaffRequiredMixin, View):
+    def get(self, request: HttpRequest, household_id: UUID) -> HttpResponse:
+        user = request.user
+        household = page.household_page_get(user=user, household_id=household_id)
+        latest, explanation = page.latest_assessment(user=user, household=household)
+        surveys = page.surveys(user=user, household=household)
+        context: dict[str, Any] = {
+            "household": household,
+            "members": list(enumerate(page.roster(household=household), start=1)),
+            "latest": latest,
+            "latest_class": page.class_label(latest.household_class) if latest else "",
+            "decision_text": _say(explanation.decision) if explanation else "",
+            "indicators": _indicators(latest, explanation),
+            "lines": page.income_against_lines(household=household, assessment=latest)
+            if latest
+            else [],
+            "years": [
+                (
+                    row,
+                    page.class_label(row.klass),
+                    [page.transition_label(t) for t in row.transitions],
+                )
+                for row in page.earlier_years(user=user, household=household)
+            ],
+            "flags": _flags(user, household),
+            "photos": page.photos(user=user, household=household),
+            "map": _map(user, household),
+            "trail": page.audit_trail(user=user, household=household),
+            **_survey_context(request, surveys),
+        }
+        return render(request, "review/household.html", context)
+
+
+class HouseholdPhotoView(StaffRequiredMixin, View):
+    """A photo of a visible household, re-encoded without EXIF (GPS, device) at any size."""
+
+    def get(self, request: HttpRequest, household_id: UUID, photo_id: int) -> HttpResponse:
+        household = page.household_page_get(user=request.user, household_id=household_id)
+        photo = page.photo_get(user=request.user, household=household, photo_id=photo_id)
+        thumb = request.GET.get("size") == "thumb" and bool(photo.thumbnail)
+        stored = photo.thumbnail if thumb else photo.file
+        if not stored:
+            raise Http404
+        with stored.open("rb") as handle:
+            data = strip_exif(handle.read())
+        response = HttpResponse(data, content_type="image/jpeg" if thumb else photo.content_type)
+        response["Cache-Control"] = "private, max-age=3600"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+def _say(text: Any) -> str:
+    return str(text.en if (get_language() or "vi").startswith("en") else text.vi)
+
+
+def _indicators(latest: Any, explanation: Any) -> list[dict[str, Any]]:
+    """Deprived indicators first, then unknown, then met; each in the reader's language."""
+    if latest is None or explanation is None:
+        return []
+    status = {i.get("code"): i.get("status") for i in latest.result.get("indicators", [])}
+    order = {"deprived": 0, "unknown": 1, "not_deprived": 2}
+    rows = [
+        {"code": i.code, "status": status.get(i.code, ""), "text": _say(i.text)}
+        for i in explanation.indicators
+    ]
+    return sorted(rows, key=lambda r: (order.get(r["status"], 3), r["code"]))
+
+
+def _flags(user: object, household: Household) -> list[Any]:
+    row = queue_households(user=user, filters=QueueFilters()).filter(pk=household.pk).first()
+    return [FLAG_LABELS[f] for f in raised_flags(row)] if row else []
+
+
+def _survey_context(request: HttpRequest, surveys: list[Any]) -> dict[str, Any]:
+    """The newest survey's answers, and the diff between two chosen (default: newest two)."""
+    by_id = {str(s.pk): s for s in surveys}
+    newer = by_id.get(request.GET.get("b", "")) or (surveys[0] if surveys else None)
+    older = by_id.get(request.GET.get("a", "")) or (surveys[1] if len(surveys) > 1 else None)
+    return {
+        "surveys": surveys,
+        "shown_survey": newer,
+        "answers": page.survey_answers(newer) if newer else [],
+        "diff_from": older,
+        "diff": page.survey_diff(older, newer) if older and newer and older != newer else [],
+    }
+
+
+def _map(user: object, household: Household) -> dict[str, Any] | None:
+    """The household among its village's households, scaled into a small SVG; no tiles."""
+    if household.latitude is None or household.longitude is None:
+        return None
+    points = page.village_points(user=user, household=household)
+    lats = [p[0] for p in points]
+    lons = [p[1] for p in points]
+    span_lat = max(max(lats) - min(lats), Decimal("0.001"))
+    span_lon = max(max(lons) - min(lons), Decimal("0.001"))
+
+    def place(lat: Decimal, lon: Decimal) -> tuple[int, int]:
+        x = MAP_PAD + (lon - min(lons)) / span_lon * (MAP_WIDTH - 2 * MAP_PAD)
+        y = MAP_HEIGHT - MAP_PAD - (lat - min(lats)) / span_lat * (MAP_HEIGHT - 2 * MAP_PAD)
+        return round(x), round(y)
+
+    here = place(household.latitude, household.longitude)
+    return {
+        "width": MAP_WIDTH,
+        "height": MAP_HEIGHT,
+        "here": here,
+        "others": [place(lat, lon) for lat, lon, pk in points if pk != household.pk],
+        "latitude": household.latitude,
+        "longitude": household.longitude,
+        "accuracy": household.gps_accuracy_m,
+    }
