@@ -122,3 +122,24 @@ def _say(text: Text | None) -> str:
     if text is None:
         return ""
     return text.en if _lang() == "en" else text.vi
+
+
+def question_choices(form: FormDefinition) -> list[tuple[str, str]]:
+    """Questions a return may point at, as (answer path, label) for a choice list.
+
+    Household-level questions only: a bulk return covers several households, whose
+    members differ, so member questions are named in the comment instead.
+    """
+    out: list[tuple[str, str]] = []
+    for section in form.sections:
+        for node in _answerable(section):
+            out.append((node.id, f"{_say(section.label)} – {_say(node.label)}"))
+    return out
+
+
+def _answerable(node: Question) -> Iterator[Question]:
+    for child in node.children:
+        if child.type == "group":
+            yield from _answerable(child)
+        elif child.type in SHOWN_TYPES and child.type != "photo" and child.label is not None:
+            yield child

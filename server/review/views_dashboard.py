@@ -13,7 +13,7 @@ from server.review import selectors_dashboard as board
 from server.review.choices import Step
 from server.review.models import ReviewRound
 
-SHOWN_STEPS = [s for s in Step]
+SHOWN_STEPS = list(Step)
 
 
 class DashboardView(StaffRequiredMixin, View):

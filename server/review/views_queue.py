@@ -17,10 +17,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from forms.shipped import find_shipped
 from server.accounts.models import User
 from server.common.errors import DomainValidationError, PermissionRefused
 from server.console.mixins import StaffRequiredMixin
 from server.registry.choices import HouseholdStatus
+from server.review.answers import question_choices
 from server.review.choices import Step
 from server.review.flags import FLAG_LABELS, Flag, raised_flags
 from server.review.selectors_household import class_label
@@ -33,6 +35,7 @@ from server.review.selectors_queue import (
     queue_units,
 )
 from server.review.services_queue import queue_bulk_flag, queue_bulk_return
+from server.submissions.explanations import SURVEY_FORM_ID
 
 PAGE_SIZE = 25
 
@@ -110,8 +113,14 @@ class BulkForm(forms.Form):
     action = forms.ChoiceField(choices=[("return", _("Return")), ("flag", _("Flag"))])
     households = UUIDListField()
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea)
-    fields = forms.CharField(label=_("Questions to correct"), required=False)
+    fields = forms.MultipleChoiceField(label=_("Questions to correct"), required=False, choices=[])
     confirm = forms.BooleanField(required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields = self.fields["fields"]
+        assert isinstance(fields, forms.MultipleChoiceField)  # noqa: S101 - declared above
+        fields.choices = question_choices(find_shipped(SURVEY_FORM_ID))
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -134,6 +143,7 @@ class QueueView(StaffRequiredMixin, View):
             "page_obj": page_obj,
             "query": query.urlencode(),
             "flag_labels": {f.value: FLAG_LABELS[f] for f in Flag},
+            "bulk": BulkForm(),
         }
         template = "review/queue_rows.html" if _is_htmx(request) else "review/queue.html"
         return render(request, template, context)
@@ -151,14 +161,20 @@ class QueueBulkView(StaffRequiredMixin, View):
             rows = queue_rows_for_action(
                 user=request.user, ids=[str(i) for i in data["households"]]
             )
-            context = {"form": form, "rows": [_row(h) for h in rows], "data": data, "back": back}
+            context = {
+                "form": form,
+                "rows": [_row(h) for h in rows],
+                "data": data,
+                "back": back,
+                "back_query": request.POST.get("back", ""),
+            }
             return render(request, "review/queue_confirm.html", context)
         return self._apply(request, data, back)
 
     def _apply(self, request: HttpRequest, data: dict[str, Any], back: str) -> HttpResponse:
         user = request.user
         assert isinstance(user, User)  # noqa: S101 - StaffRequiredMixin lets only users in
-        fields = [f.strip() for f in data["fields"].split(",") if f.strip()]
+        fields = list(data["fields"])
         try:
             if data["action"] == "return":
                 count = queue_bulk_return(
