@@ -22,6 +22,18 @@ class NavItem:
 
 NAV: list[NavItem] = [
     NavItem("console:home", _("Home"), _("Start page of the staff console.")),
+    NavItem(
+        "review-pages:dashboard",
+        _("Review round"),
+        _("Progress per commune, village and step; deadlines and the reporting calendar."),
+        frozenset({Role.COMMUNE_OFFICER, Role.DISTRICT_REVIEWER, Role.PROVINCE_ADMIN}),
+    ),
+    NavItem(
+        "review-pages:queue",
+        _("Review queue"),
+        _("Households to check, with flags; return or flag several at once."),
+        frozenset({Role.COMMUNE_OFFICER, Role.DISTRICT_REVIEWER, Role.PROVINCE_ADMIN}),
+    ),
 ]
 
 ADMIN_ROLES = frozenset({Role.PROVINCE_ADMIN})

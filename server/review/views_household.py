@@ -4,14 +4,23 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from server.console.mixins import StaffRequiredMixin
+from server.accounts import access
+from server.accounts.access import Action
+from server.common.errors import DomainValidationError, PermissionRefused
+from server.console.mixins import StaffRequiredMixin, refused
 from server.evidence.images import strip_exif
+from server.registry.choices import Policy, PovertyCause
 from server.registry.models import Household
+from server.registry.services import household_needs_set
 from server.review import selectors_household as page
 from server.review.flags import FLAG_LABELS, raised_flags
 from server.review.selectors_queue import QueueFilters, queue_households
@@ -47,6 +56,15 @@ class HouseholdView(StaffRequiredMixin, View):
             "photos": page.photos(user=user, household=household),
             "map": _map(user, household),
             "trail": page.audit_trail(user=user, household=household),
+            "needs": _needs(household),
+            "needs_form": NeedsForm(
+                initial={
+                    "poverty_causes": household.poverty_causes,
+                    "policies_received": household.policies_received,
+                    "policies_needed": household.policies_needed,
+                }
+            ),
+            "may_edit_needs": access.allows(user, Action.EDIT_HOUSEHOLDS),
             **_survey_context(request, surveys),
         }
         return render(request, "review/household.html", context)
@@ -68,6 +86,18 @@ class HouseholdPhotoView(StaffRequiredMixin, View):
         response["Cache-Control"] = "private, max-age=3600"
         response["X-Content-Type-Options"] = "nosniff"
         return response
+
+
+def _needs(household: Household) -> list[tuple[str, list[str]]]:
+    causes, policies = dict(PovertyCause.choices), dict(Policy.choices)
+    return [
+        (str(_("Causes of poverty")), [str(causes.get(c, c)) for c in household.poverty_causes]),
+        (
+            str(_("Policies received")),
+            [str(policies.get(c, c)) for c in household.policies_received],
+        ),
+        (str(_("Policies needed")), [str(policies.get(c, c)) for c in household.policies_needed]),
+    ]
 
 
 def _say(text: Any) -> str:
@@ -131,3 +161,50 @@ def _map(user: object, household: Household) -> dict[str, Any] | None:
         "longitude": household.longitude,
         "accuracy": household.gps_accuracy_m,
     }
+
+
+class NeedsForm(forms.Form):
+    poverty_causes = forms.MultipleChoiceField(
+        label=_("Causes of poverty"),
+        required=False,
+        choices=PovertyCause.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    policies_received = forms.MultipleChoiceField(
+        label=_("Policies received"),
+        required=False,
+        choices=Policy.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    policies_needed = forms.MultipleChoiceField(
+        label=_("Policies needed"),
+        required=False,
+        choices=Policy.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class HouseholdNeedsView(StaffRequiredMixin, View):
+    """Causes of poverty and policies: kept by whoever may edit households in the area."""
+
+    def post(self, request: HttpRequest, household_id: UUID) -> HttpResponse:
+        household = page.household_page_get(user=request.user, household_id=household_id)
+        try:
+            access.require(request.user, Action.EDIT_HOUSEHOLDS, household)
+        except PermissionRefused:
+            return refused(request)
+        form = NeedsForm(request.POST)
+        url = reverse("review-pages:household", args=[household.pk]) + "#needs"
+        if not form.is_valid():
+            messages.error(request, _("This is not one of the listed choices."))
+            return HttpResponseRedirect(url)
+        try:
+            household_needs_set(
+                household=household, data=form.cleaned_data, actor=request.user, source="console"
+            )
+        except DomainValidationError as refusal:
+            for error in refusal.errors:
+                messages.error(request, str(error.message))
+            return HttpResponseRedirect(url)
+        messages.success(request, _("Causes and policies saved."))
+        return HttpResponseRedirect(url)

@@ -152,7 +152,7 @@ class QueueView(StaffRequiredMixin, View):
 class QueueBulkView(StaffRequiredMixin, View):
     def post(self, request: HttpRequest) -> HttpResponse:
         form = BulkForm(request.POST)
-        back = reverse("review-console:queue") + "?" + request.POST.get("back", "")
+        back = reverse("review-pages:queue") + "?" + request.POST.get("back", "")
         if not form.is_valid():
             messages.error(request, _("Choose at least one household and an action."))
             return HttpResponseRedirect(back)
