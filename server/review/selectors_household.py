@@ -25,9 +25,9 @@ from server.registry.models import Household, Member
 from server.review.answers import AnswerChange, AnswerRow, answer_changes, answer_rows
 from server.review.choices import ComplaintResult, DecisionList, Step
 from server.review.flags import NEAR_LINE_SHARE
-from server.review.models import AuditEvent
+from server.review.models import AuditEvent, DecisionEntry, HouseholdReview
 from server.submissions.explanations import SURVEY_FORM_ID, assessments_explain
-from server.submissions.models import Assessment, Submission
+from server.submissions.models import Assessment, ReviewStatus, Submission
 from server.surveys.services import form_definition
 
 KNOWN_CLASSES = frozenset({"POOR", "NEAR_POOR", "MIDDLE", "NOT_POOR"})
@@ -54,36 +54,32 @@ CODE_LABELS: dict[str, Any] = {
     **dict(Step.choices),
     **dict(ComplaintResult.choices),
     **dict(DecisionList.choices),
+    **dict(ReviewStatus.choices),
     **ENGINE_CLASS_LABELS,
 }
 """Stored codes an audit entry may hold, shown by their names."""
 
 FIELD_LABELS: dict[str, Any] = {
-    "step": gettext_lazy("step"),
-    "status": gettext_lazy("official status"),
-    "status_year": gettext_lazy("review year of the status"),
-    "engine_class": gettext_lazy("engine class"),
-    "decided_class": gettext_lazy("decided class"),
-    "returned": gettext_lazy("returned to the volunteer"),
-    "comment": gettext_lazy("comment"),
-    "flagged_for_review": gettext_lazy("flagged for review"),
-    "flag_reason": gettext_lazy("reason for the flag"),
+    "review_status": gettext_lazy("survey review"),
+    "fields": gettext_lazy("questions to correct"),
 }
+"""Keys of audit entries that are no model field; the others use their field's name."""
 
 ACTION_LABELS: dict[str, Any] = {
     "return": gettext_lazy("Returned to the volunteer"),
-    "flag": gettext_lazy("Flagged for review"),
-    "list": gettext_lazy("Listed for the round"),
-    "screen": gettext_lazy("Screened"),
-    "survey": gettext_lazy("Surveyed and scored"),
-    "meeting": gettext_lazy("Village meeting recorded"),
-    "post": gettext_lazy("Posted"),
-    "complaint": gettext_lazy("Complaint received"),
-    "recheck": gettext_lazy("Re-check recorded"),
-    "decide": gettext_lazy("Recognised by decision"),
-    "certify": gettext_lazy("Certificate issued"),
-    "household_details": gettext_lazy("Causes and policies edited"),
+    "flag": gettext_lazy("Flagged by a reviewer"),
+    "screen_in": Step.SCREENED.label,
+    "screen_out": Step.SCREENED_OUT.label,
+    "score": Step.SURVEYED.label,
+    "meeting_passed": Step.DISCUSSED.label,
+    "meeting_failed": gettext_lazy("Not passed at the village meeting"),
+    "post": Step.POSTED.label,
+    "complain": Step.RECHECK.label,
+    "recheck_post": gettext_lazy("Re-check result posted"),
+    "decide": Step.RECOGNISED.label,
+    "certify": Step.CERTIFIED.label,
 }
+"""Audit actions by name; the round's moves reuse the names of the steps they lead to."""
 
 
 def class_label(code: str | None) -> str:
@@ -307,7 +303,7 @@ def _field_label(key: str) -> str:
     label = FIELD_LABELS.get(key)
     if label is not None:
         return str(label)
-    for model in (Household, Member):
+    for model in (Household, Member, HouseholdReview, DecisionEntry):
         names = {f.name: f for f in model._meta.get_fields()}
         if key in names and hasattr(names[key], "verbose_name"):
             return str(names[key].verbose_name)
