@@ -53,10 +53,10 @@ def answer_changes(
     changes = []
     for key in keys:
         was, now = old.get(key), new.get(key)
-        before, after = (was.text if was else ""), (now.text if now else "")
+        old_text, new_text = (was.text if was else ""), (now.text if now else "")
         shown = now or was
-        if before != after and shown is not None:
-            changes.append(AnswerChange(shown.section, shown.label, before, after))
+        if old_text != new_text and shown is not None:
+            changes.append(AnswerChange(shown.section, shown.label, old_text, new_text))
     return changes
 
 

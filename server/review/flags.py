@@ -6,9 +6,12 @@ lines and deprivation cut-offs come from the ruleset each latest assessment was 
 with, never from constants here.
 """
 
+from __future__ import annotations
+
 import enum
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils.functional import Promise
@@ -58,7 +61,7 @@ FLAG_LABELS: dict[Flag, Promise] = {
 }
 
 
-def flag_annotations() -> dict[str, Exists | ExpressionWrapper]:
+def flag_annotations() -> dict[str, Exists | ExpressionWrapper[Any]]:
     """One boolean annotation per flag, named `flag_<code>`."""
     return {f"flag_{flag.value}": expression for flag, expression in _expressions().items()}
 
@@ -84,7 +87,7 @@ def annotate_flags(queryset: QuerySet[Household]) -> QuerySet[Household]:
     return queryset.annotate(**flag_annotations())
 
 
-def _expressions() -> dict[Flag, Exists | ExpressionWrapper]:
+def _expressions() -> dict[Flag, Exists | ExpressionWrapper[Any]]:
     latest = Assessment.objects.filter(household=OuterRef("pk"), is_latest=True)
     rulesets = [load_ruleset(rid) for rid in list_rulesets()]
     return {
@@ -146,7 +149,7 @@ def _cutoff_edge_q(rulesets: Iterable[Ruleset]) -> Q:
     return q
 
 
-def _photo_anomaly() -> ExpressionWrapper:
+def _photo_anomaly() -> ExpressionWrapper[Any]:
     """A photo of the household (or of one of its surveys) reused or taken far away.
 
     The photo check also flags the household itself; either mark raises the flag.

@@ -305,8 +305,9 @@ def _field_label(key: str) -> str:
         return str(label)
     for model in (Household, Member, HouseholdReview, DecisionEntry):
         names = {f.name: f for f in model._meta.get_fields()}
-        if key in names and hasattr(names[key], "verbose_name"):
-            return str(names[key].verbose_name)
+        verbose = getattr(names.get(key), "verbose_name", None)
+        if verbose is not None:
+            return str(verbose)
     return key.replace("_", " ")
 
 
@@ -325,4 +326,5 @@ def village_points(*, user: object, household: Household) -> list[tuple[Decimal,
         for lat, lon, pk in access.visible_households(user)
         .filter(village=household.village, latitude__isnull=False, longitude__isnull=False)
         .values_list("latitude", "longitude", "pk")
+        if lat is not None and lon is not None
     ]

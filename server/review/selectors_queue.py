@@ -93,14 +93,14 @@ def _annotated(qs: QuerySet[Household]) -> QuerySet[Household]:
 
 def _by_class(qs: QuerySet[Household], filters: QueueFilters) -> QuerySet[Household]:
     if filters.step:
-        qs = qs.filter(round_step=filters.step)
+        qs = qs.filter(Q(round_step=filters.step))
     if filters.engine_class:
-        qs = qs.filter(engine_class=filters.engine_class)
+        qs = qs.filter(Q(engine_class=filters.engine_class))
     if filters.official_status:
         qs = qs.filter(status=filters.official_status)
     if filters.undetermined:
-        qs = qs.filter(engine_class=UNDETERMINED)
+        qs = qs.filter(Q(engine_class=UNDETERMINED))
     if filters.engine_differs:
         # The engine's classes are upper-case codes of the official statuses.
-        qs = qs.filter(engine_class__isnull=False).exclude(status=Lower("engine_class"))
+        qs = qs.filter(Q(engine_class__isnull=False)).exclude(status=Lower("engine_class"))
     return qs

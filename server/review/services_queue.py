@@ -6,6 +6,7 @@ error naming the household by its code, so a partly applied batch never exists.
 """
 
 from collections.abc import Sequence
+from typing import Any
 from uuid import UUID
 
 from django.db import transaction
@@ -54,7 +55,7 @@ def queue_bulk_return(
         households = _chosen(user, household_ids)
         waiting = _waiting_surveys(households)
         for household in households:
-            submission = waiting.get(household.pk)
+            submission = waiting[household.pk]
             submission_return(user=user, submission_id=submission.pk, comment=comment)
             Submission.objects.filter(pk=submission.pk).update(review_fields=list(fields))
             _audit(
@@ -111,7 +112,12 @@ def _waiting_surveys(households: list[Household]) -> dict[UUID, Submission]:
 
 
 def _audit(
-    user: User, household: Household, action: str, reason: str, before: dict, after: dict
+    user: User,
+    household: Household,
+    action: str,
+    reason: str,
+    before: dict[str, Any],
+    after: dict[str, Any],
 ) -> None:
     AuditEvent.objects.create(
         actor=user,

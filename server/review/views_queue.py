@@ -113,14 +113,16 @@ class BulkForm(forms.Form):
     action = forms.ChoiceField(choices=[("return", _("Return")), ("flag", _("Flag"))])
     households = UUIDListField()
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea)
-    fields = forms.MultipleChoiceField(label=_("Questions to correct"), required=False, choices=[])
+    questions = forms.MultipleChoiceField(
+        label=_("Questions to correct"), required=False, choices=[]
+    )
     confirm = forms.BooleanField(required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        fields = self.fields["fields"]
-        assert isinstance(fields, forms.MultipleChoiceField)  # noqa: S101 - declared above
-        fields.choices = question_choices(find_shipped(SURVEY_FORM_ID))
+        questions = self.fields["questions"]
+        assert isinstance(questions, forms.MultipleChoiceField)  # noqa: S101 - declared above
+        questions.choices = question_choices(find_shipped(SURVEY_FORM_ID))
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -174,7 +176,7 @@ class QueueBulkView(StaffRequiredMixin, View):
     def _apply(self, request: HttpRequest, data: dict[str, Any], back: str) -> HttpResponse:
         user = request.user
         assert isinstance(user, User)  # noqa: S101 - StaffRequiredMixin lets only users in
-        fields = list(data["fields"])
+        fields = list(data["questions"])
         try:
             if data["action"] == "return":
                 count = queue_bulk_return(

@@ -127,7 +127,7 @@ def test_a_confirmed_bulk_return_returns_each_survey_with_the_fields(
             "action": "return",
             "households": [str(first.pk), str(second.pk)],
             "comment": "Kiểm tra nhà tiêu",
-            "fields": ["latrine"],
+            "questions": ["latrine"],
             "confirm": "on",
         },
     )
