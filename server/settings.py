@@ -278,6 +278,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ReviewDecidedClassEnum": "server.review.choices.DecidedClass",
+        "ReviewRoundKindEnum": "server.review.choices.RoundKind",
+        "ReviewPostingKindEnum": "server.review.choices.PostingKind",
+    },
 }
 
 # Transport security: set behind a TLS-terminating proxy in production.
