@@ -24,7 +24,7 @@ from server.common.errors import DomainValidationError, FieldError, Message, Per
 from server.feed.models import FeedKind
 from server.feed.services import feed_append
 from server.registry import services as registry_services
-from server.registry.models import ChangeAction, Household, HouseholdChange, Member
+from server.registry.models import Household, Member
 from server.review import selectors
 from server.review.calendar import annual_dates, due_after, monthly_dates, period_end
 from server.review.choices import (
@@ -766,29 +766,16 @@ def _decide_one(user: User, decision: Decision, review: HouseholdReview, decided
 def official_status_set(
     *, user: User, household: Household, status: str, decision: Decision
 ) -> None:
-    """Write a household's official status and its year; called by the decision only.
-
-    Locks the household, records the change in its history and feeds phones, as the
-    registry's own writes do.
-    """
-    locked = Household.objects.select_for_update().select_related("village").get(pk=household.pk)
-    before = {"status": locked.status, "status_year": locked.status_year}
-    after = {"status": status, "status_year": decision.round.year}
-    locked.status, locked.status_year = status, decision.round.year
-    locked.revision += 1
-    locked.save(update_fields=["status", "status_year", "revision", "updated_at"])
-    HouseholdChange.objects.create(
-        household=locked,
-        entity="household",
-        action=ChangeAction.UPDATED,
-        changes={k: [before[k], after[k]] for k in before if before[k] != after[k]}
-        | {"decision": decision.number},
+    """Write a household's official status for the round's year; the decision's call only."""
+    registry_services.household_status_set(
+        household=household,
+        year=decision.round.year,
+        status=status,
+        decided_on=decision.signed_on,
+        decision_ref=decision.number,
         actor=user,
         source="decision",
     )
-    feed_append(kind=FeedKind.HOUSEHOLD, record_id=locked.pk, scope_path=locked.village.path)
-    household.status, household.status_year = status, decision.round.year
-    household.revision = locked.revision
 
 
 @transaction.atomic

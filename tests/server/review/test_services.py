@@ -11,7 +11,7 @@ from django.http import Http404
 
 from server.accounts.models import Role
 from server.common.errors import DomainValidationError, PermissionRefused
-from server.registry.models import Household, HouseholdChange
+from server.registry.models import Household, HouseholdChange, HouseholdStatusRecord
 from server.review import services
 from server.review.models import (
     AuditEvent,
@@ -226,6 +226,13 @@ def test_nothing_but_the_decision_changes_the_official_status(tree, officer, ann
         ("near_poor", "poor", True, "near_poor"),
     ]
     assert steps(four) == ["recognised", "recognised", "recognised", "surveyed"]
+    assert sorted(
+        HouseholdStatusRecord.objects.values_list("household__code", "year", "status", "decision_ref")
+    ) == [
+        ("HR0", YEAR, "poor", "15/QĐ-UBND"),
+        ("HR1", YEAR, "near_poor", "15/QĐ-UBND"),
+        ("HR2", YEAR, "near_poor", "15/QĐ-UBND"),
+    ]
 
 
 def test_an_override_without_a_reason_is_refused_and_changes_nothing(tree, officer, annual, four):
