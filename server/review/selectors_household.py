@@ -67,6 +67,14 @@ FIELD_LABELS: dict[str, Any] = {
 
 ACTION_LABELS: dict[str, Any] = {
     "return": gettext_lazy("Returned to the volunteer"),
+    "submission_return": gettext_lazy("Returned to the volunteer"),
+    "round_open": gettext_lazy("Round opened"),
+    "listed": Step.LISTED.label,
+    "meeting_record": gettext_lazy("Village meeting recorded"),
+    "meeting_scan": gettext_lazy("Signed minutes attached"),
+    "recheck": gettext_lazy("Re-check recorded"),
+    "decision_issue": gettext_lazy("Decision issued"),
+    "conflict_resolve": gettext_lazy("Sync conflict settled"),
     "flag": gettext_lazy("Flagged by a reviewer"),
     "screen_in": Step.SCREENED.label,
     "screen_out": Step.SCREENED_OUT.label,

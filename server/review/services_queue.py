@@ -1,6 +1,7 @@
 """Bulk actions from the reviewer's queue: all chosen households change, or none does.
 
-Each action runs in one transaction over every chosen household. A household outside the
+Each action runs in one transaction over every chosen household; a return goes through
+the round's own `submission_return`, so it is audited and reaches the phone like any other. A household outside the
 user's area, or one the action cannot apply to, refuses the whole batch with a field
 error naming the household by its code, so a partly applied batch never exists.
 """
@@ -20,9 +21,9 @@ from server.common.errors import DomainValidationError, FieldError
 from server.registry.models import Household
 from server.registry.services import household_flag
 from server.review.models import AuditEvent
+from server.review.services import submission_return
 from server.submissions.explanations import SURVEY_FORM_ID
 from server.submissions.models import ReviewStatus, Submission
-from server.submissions.services import submission_return
 
 REVIEWER_FLAG = "reviewer"
 """The flag reason a reviewer's bulk flag writes (photo checks write their own reasons)."""
@@ -56,15 +57,9 @@ def queue_bulk_return(
         waiting = _waiting_surveys(households)
         for household in households:
             submission = waiting[household.pk]
-            submission_return(user=user, submission_id=submission.pk, comment=comment)
-            Submission.objects.filter(pk=submission.pk).update(review_fields=list(fields))
-            _audit(
-                user,
-                household,
-                "return",
-                comment,
-                {"review_status": ReviewStatus.PENDING},
-                {"review_status": ReviewStatus.RETURNED, "fields": list(fields)},
+            # The round's own return: comment, fields, audit, round step and phone feed.
+            submission_return(
+                user=user, submission_id=submission.pk, comment=comment, fields=fields
             )
     return len(households)
 

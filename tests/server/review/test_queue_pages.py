@@ -138,8 +138,8 @@ def test_a_confirmed_bulk_return_returns_each_survey_with_the_fields(
         (ReviewStatus.RETURNED, "Kiểm tra nhà tiêu", ["latrine"]),
     ]
     assert sorted(AuditEvent.objects.values_list("action", "actor_id", "household__code")) == [
-        ("return", reviewer.pk, "R-1"),
-        ("return", reviewer.pk, "R-2"),
+        ("submission_return", reviewer.pk, "R-1"),
+        ("submission_return", reviewer.pk, "R-2"),
     ]
 
 
