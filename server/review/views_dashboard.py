@@ -8,15 +8,15 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views import View
 
-from server.console.mixins import StaffRequiredMixin
 from server.review import selectors_dashboard as board
 from server.review.choices import Step
+from server.review.mixins import ReviewerRequiredMixin
 from server.review.models import ReviewRound
 
 SHOWN_STEPS = list(Step)
 
 
-class DashboardView(StaffRequiredMixin, View):
+class DashboardView(ReviewerRequiredMixin, View):
     """Per commune for its officer; across communes (then one commune) for a reviewer."""
 
     def get(self, request: HttpRequest) -> HttpResponse:

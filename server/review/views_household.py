@@ -16,19 +16,20 @@ from django.views import View
 from server.accounts import access
 from server.accounts.access import Action
 from server.common.errors import DomainValidationError, PermissionRefused
-from server.console.mixins import StaffRequiredMixin, refused
+from server.console.mixins import refused
 from server.evidence.images import strip_exif
 from server.registry.choices import Policy, PovertyCause
 from server.registry.models import Household
 from server.registry.services import household_needs_set
 from server.review import selectors_household as page
 from server.review.flags import FLAG_LABELS, raised_flags
+from server.review.mixins import ReviewerRequiredMixin
 from server.review.selectors_queue import QueueFilters, queue_households
 
 MAP_WIDTH, MAP_HEIGHT, MAP_PAD = 320, 200, 16
 
 
-class HouseholdView(StaffRequiredMixin, View):
+class HouseholdView(ReviewerRequiredMixin, View):
     def get(self, request: HttpRequest, household_id: UUID) -> HttpResponse:
         user = request.user
         household = page.household_page_get(user=user, household_id=household_id)
@@ -70,7 +71,7 @@ class HouseholdView(StaffRequiredMixin, View):
         return render(request, "review/household.html", context)
 
 
-class HouseholdPhotoView(StaffRequiredMixin, View):
+class HouseholdPhotoView(ReviewerRequiredMixin, View):
     """A photo of a visible household, re-encoded without EXIF (GPS, device) at any size."""
 
     def get(self, request: HttpRequest, household_id: UUID, photo_id: int) -> HttpResponse:
@@ -184,7 +185,7 @@ class NeedsForm(forms.Form):
     )
 
 
-class HouseholdNeedsView(StaffRequiredMixin, View):
+class HouseholdNeedsView(ReviewerRequiredMixin, View):
     """Causes of poverty and policies: kept by whoever may edit households in the area."""
 
     def post(self, request: HttpRequest, household_id: UUID) -> HttpResponse:

@@ -20,11 +20,11 @@ from django.views import View
 from forms.shipped import find_shipped
 from server.accounts.models import User
 from server.common.errors import DomainValidationError, PermissionRefused
-from server.console.mixins import StaffRequiredMixin
 from server.registry.choices import HouseholdStatus
 from server.review.answers import question_choices
 from server.review.choices import Step
 from server.review.flags import FLAG_LABELS, Flag, raised_flags
+from server.review.mixins import ReviewerRequiredMixin
 from server.review.selectors_household import class_label
 from server.review.selectors_queue import (
     SORTS,
@@ -129,7 +129,7 @@ def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-class QueueView(StaffRequiredMixin, View):
+class QueueView(ReviewerRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         form = QueueFilterForm(request.GET)
         filters = form.filters(request.user)
@@ -151,7 +151,7 @@ class QueueView(StaffRequiredMixin, View):
         return render(request, template, context)
 
 
-class QueueBulkView(StaffRequiredMixin, View):
+class QueueBulkView(ReviewerRequiredMixin, View):
     def post(self, request: HttpRequest) -> HttpResponse:
         form = BulkForm(request.POST)
         back = reverse("review-pages:queue") + "?" + request.POST.get("back", "")
