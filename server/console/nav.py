@@ -22,6 +22,12 @@ class NavItem:
 
 NAV: list[NavItem] = [
     NavItem("console:home", _("Home"), _("Start page of the staff console.")),
+    NavItem(
+        "review:rounds",
+        _("Review rounds"),
+        _("Run a commune's round: meetings, postings, complaints, the decision, certificates."),
+        frozenset({Role.COMMUNE_OFFICER, Role.DISTRICT_REVIEWER, Role.PROVINCE_ADMIN}),
+    ),
 ]
 
 ADMIN_ROLES = frozenset({Role.PROVINCE_ADMIN})
