@@ -227,7 +227,9 @@ def test_nothing_but_the_decision_changes_the_official_status(tree, officer, ann
     ]
     assert steps(four) == ["recognised", "recognised", "recognised", "surveyed"]
     assert sorted(
-        HouseholdStatusRecord.objects.values_list("household__code", "year", "status", "decision_ref")
+        HouseholdStatusRecord.objects.values_list(
+            "household__code", "year", "status", "decision_ref"
+        )
     ) == [
         ("HR0", YEAR, "poor", "15/QĐ-UBND"),
         ("HR1", YEAR, "near_poor", "15/QĐ-UBND"),
