@@ -58,7 +58,8 @@ def test_the_decision_pdf_has_one_a4_page_per_certificate_with_its_number(office
     assert response["Content-Type"] == "application/pdf"
     pages = _pages(response.content)
     assert len(pages) == 2
-    assert "001/GCN-HN.HCN" in pages[0] and "002/GCN-HN.HCN" in pages[1]
+    assert "001/GCN-HN.HCN" in pages[0]
+    assert "002/GCN-HN.HCN" in pages[1]
     assert "Giấy chứng nhận hộ nghèo" in pages[0].replace("\n", " ")
     assert "Hộ số 0" in pages[0]
 
@@ -79,10 +80,11 @@ def test_the_minutes_pdf_lists_each_vote_with_diacritics(officer, certified):
     pages = _pages(
         _client(officer).get(f"/console/review/rounds/meetings/{meeting_id}/minutes.pdf").content
     )
-    text = " ".join(pages)
+    text = " ".join(pages).replace("\n", " ")
     assert len(pages) == 1
-    assert "Biên bản họp thôn" in text or "BIÊN BẢN" in text.upper()
-    assert "50/100" in text and "49/100" in text
+    assert "Biên bản họp thôn bình xét hộ nghèo, hộ cận nghèo" in text
+    assert "50/100" in text
+    assert "49/100" in text
     assert "Hà Thị Mặt Trận" in text
 
 
