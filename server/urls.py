@@ -28,6 +28,7 @@ api_v1: list[URLPattern | URLResolver] = [
 console_patterns: list[URLPattern | URLResolver] = [
     path("", include("server.console.console_urls")),
     path("review/", include("server.review.console_urls_pages")),
+    path("review/", include("server.review.console_urls")),
 ]
 
 urlpatterns = [

@@ -24,8 +24,14 @@ NAV: list[NavItem] = [
     NavItem("console:home", _("Home"), _("Start page of the staff console.")),
     NavItem(
         "review-pages:dashboard",
-        _("Review round"),
+        _("Round dashboard"),
         _("Progress per commune, village and step; deadlines and the reporting calendar."),
+        frozenset({Role.COMMUNE_OFFICER, Role.DISTRICT_REVIEWER, Role.PROVINCE_ADMIN}),
+    ),
+    NavItem(
+        "review:rounds",
+        _("Review rounds"),
+        _("Run a commune's round: meetings, postings, complaints, the decision, certificates."),
         frozenset({Role.COMMUNE_OFFICER, Role.DISTRICT_REVIEWER, Role.PROVINCE_ADMIN}),
     ),
     NavItem(

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils import translation
 from weasyprint import HTML
 
 from server.registry.models import Member
@@ -16,7 +17,9 @@ from server.review.models import Certificate, DecisionEntry, VillageMeeting
 
 
 def _pdf(template: str, context: dict[str, Any]) -> bytes:
-    html = render_to_string(template, context)
+    """Official forms are in Vietnamese whatever language the console is showing."""
+    with translation.override("vi"):
+        html = render_to_string(template, context)
     out: bytes = HTML(string=html).write_pdf()
     return out
 

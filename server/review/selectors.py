@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from server.accounts import access
-from server.registry.models import Unit
+from server.registry.models import Household, Unit
 from server.review.calendar import is_overdue
 from server.review.choices import DecidedClass
 from server.review.models import (
@@ -23,6 +23,7 @@ from server.review.models import (
     VillageMeeting,
 )
 from server.review.transitions import ORDER
+from server.submissions.models import ReviewStatus, Submission
 
 
 def round_get(*, user: object, round_id: int, for_update: bool = False) -> ReviewRound:
@@ -196,3 +197,18 @@ def minutes_rows(meeting: VillageMeeting) -> list[dict[str, Any]]:
         }
         for vote in meeting.votes.select_related("household").order_by("household__code")
     ]
+
+
+def decision_for_round(*, user: object, review_round: ReviewRound) -> Decision | None:
+    return access.visible_decisions(user).filter(round=review_round).first()
+
+
+def pending_submission(*, user: object, household: Household) -> Submission | None:
+    """The household's newest survey waiting for review, which a return would send back."""
+    return (
+        access.visible_submissions(user)
+        .filter(household=household, review_status=ReviewStatus.PENDING)
+        .select_related("form_version")
+        .order_by("-created_at")
+        .first()
+    )
