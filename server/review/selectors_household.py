@@ -4,6 +4,8 @@ Nothing here writes. Texts are built for people: members by position and name, f
 question label, classes by their names; code paths stay in the stored results.
 """
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -25,7 +27,7 @@ from server.registry.models import Household, Member
 from server.review.answers import AnswerChange, AnswerRow, answer_changes, answer_rows
 from server.review.choices import ComplaintResult, DecisionList, Step
 from server.review.flags import NEAR_LINE_SHARE
-from server.review.models import AuditEvent, DecisionEntry, HouseholdReview
+from server.review.models import AuditEvent, Complaint, DecisionEntry, HouseholdReview
 from server.submissions.explanations import SURVEY_FORM_ID, assessments_explain
 from server.submissions.models import Assessment, ReviewStatus, Submission
 from server.surveys.services import form_definition
@@ -62,6 +64,7 @@ CODE_LABELS: dict[str, Any] = {
 FIELD_LABELS: dict[str, Any] = {
     "review_status": gettext_lazy("survey review"),
     "fields": gettext_lazy("questions to correct"),
+    "removed": gettext_lazy("removed from the roster"),
 }
 """Keys of audit entries that are no model field; the others use their field's name."""
 
@@ -271,20 +274,16 @@ def audit_trail(*, user: object, household: Household) -> list[TrailRow]:
 
 def _audit_row(event: AuditEvent) -> TrailRow:
     keys = list(dict.fromkeys([*event.before, *event.after]))
-    details = [
-        (_field_label(k), _shown(event.before.get(k)), _shown(event.after.get(k))) for k in keys
-    ]
+    details = _details((k, event.before.get(k), event.after.get(k)) for k in keys)
     return TrailRow(
         event.at, _actor(event.actor), _action_label(event.action), event.reason, details
     )
 
 
 def _change_row(change: Any) -> TrailRow:
-    details = [
-        (_field_label(k), _shown(v[0]), _shown(v[1]))
-        for k, v in change.changes.items()
-        if isinstance(v, list) and len(v) == 2
-    ]
+    details = _details(
+        (k, v[0], v[1]) for k, v in change.changes.items() if isinstance(v, list) and len(v) == 2
+    )
     who = change.member.full_name if change.member else ""
     what = _("Registry change: %(entity)s %(who)s") % {
         "entity": _("member") if change.entity == "member" else _("household"),
@@ -299,19 +298,52 @@ def _actor(user: Any) -> str:
     return str(user.get_full_name() or user.username)
 
 
-def _shown(value: object) -> str:
-    if value is None or value == "":
+def _details(changes: Iterable[tuple[str, object, object]]) -> list[tuple[str, str, str]]:
+    """Changed values only, each side as a person reads it."""
+    rows = []
+    for key, before, after in changes:
+        shown = (_shown(key, before), _shown(key, after))
+        if shown[0] != shown[1]:
+            rows.append((_field_label(key), *shown))
+    return rows
+
+
+def _shown(key: str, value: object) -> str:
+    """A stored value by its label: the field's own choices, then the review's codes."""
+    if value is None or value == "" or value == []:
         return "–"
     if isinstance(value, bool):
         return _("yes") if value else _("no")
-    return CODE_LABELS.get(str(value), str(value)) if isinstance(value, str) else str(value)
+    if isinstance(value, list):
+        return ", ".join(_shown(key, v) for v in value)
+    if not isinstance(value, str):
+        return str(value)
+    choices = _field_choices(key)
+    if value in choices:
+        return choices[value]
+    if ISO_DATE.fullmatch(value):
+        return f"{value[8:10]}/{value[5:7]}/{value[:4]}"
+    return str(CODE_LABELS.get(value, value))
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+TRAIL_MODELS = (Household, Member, HouseholdReview, DecisionEntry, Complaint)
+
+
+def _field_choices(key: str) -> dict[str, str]:
+    for model in TRAIL_MODELS:
+        field = {f.name: f for f in model._meta.get_fields()}.get(key)
+        choices = getattr(field, "choices", None)
+        if choices:
+            return {str(k): str(v) for k, v in choices}
+    return {}
 
 
 def _field_label(key: str) -> str:
     label = FIELD_LABELS.get(key)
     if label is not None:
         return str(label)
-    for model in (Household, Member, HouseholdReview, DecisionEntry):
+    for model in TRAIL_MODELS:
         names = {f.name: f for f in model._meta.get_fields()}
         verbose = getattr(names.get(key), "verbose_name", None)
         if verbose is not None:

@@ -55,7 +55,7 @@ class HouseholdView(ReviewerRequiredMixin, View):
             ],
             "flags": _flags(user, household),
             "photos": page.photos(user=user, household=household),
-            "map": _map(user, household),
+            "map": _map(user, household, surveys),
             "trail": page.audit_trail(user=user, household=household),
             "needs": _needs(household),
             "needs_form": NeedsForm(
@@ -137,13 +137,21 @@ def _survey_context(request: HttpRequest, surveys: list[Any]) -> dict[str, Any]:
     }
 
 
-def _map(user: object, household: Household) -> dict[str, Any] | None:
-    """The household among its village's households, scaled into a small SVG; no tiles."""
-    if household.latitude is None or household.longitude is None:
+def _map(user: object, household: Household, surveys: list[Any]) -> dict[str, Any] | None:
+    """The household among its village's households, scaled into a small SVG; no tiles.
+
+    Without a position on the registry, the newest survey's GPS answer is shown alone.
+    """
+    here = _position(household, surveys)
+    if here is None:
         return None
-    points = page.village_points(user=user, household=household)
-    lats = [p[0] for p in points]
-    lons = [p[1] for p in points]
+    points = [
+        (lat, lon, pk)
+        for lat, lon, pk in page.village_points(user=user, household=household)
+        if pk != household.pk
+    ]
+    lats = [here[0], *(p[0] for p in points)]
+    lons = [here[1], *(p[1] for p in points)]
     span_lat = max(max(lats) - min(lats), Decimal("0.001"))
     span_lon = max(max(lons) - min(lons), Decimal("0.001"))
 
@@ -152,16 +160,28 @@ def _map(user: object, household: Household) -> dict[str, Any] | None:
         y = MAP_HEIGHT - MAP_PAD - (lat - min(lats)) / span_lat * (MAP_HEIGHT - 2 * MAP_PAD)
         return round(x), round(y)
 
-    here = place(household.latitude, household.longitude)
     return {
         "width": MAP_WIDTH,
         "height": MAP_HEIGHT,
-        "here": here,
-        "others": [place(lat, lon) for lat, lon, pk in points if pk != household.pk],
-        "latitude": household.latitude,
-        "longitude": household.longitude,
+        "here": place(*here),
+        "others": [place(lat, lon) for lat, lon, _pk in points],
+        "latitude": here[0],
+        "longitude": here[1],
         "accuracy": household.gps_accuracy_m,
+        "from_survey": household.latitude is None,
     }
+
+
+def _position(household: Household, surveys: list[Any]) -> tuple[Decimal, Decimal] | None:
+    if household.latitude is not None and household.longitude is not None:
+        return household.latitude, household.longitude
+    gps = surveys[0].payload.get("house_gps") if surveys else None
+    if not isinstance(gps, dict):
+        return None
+    try:
+        return Decimal(str(gps["latitude"])), Decimal(str(gps["longitude"]))
+    except (KeyError, ArithmeticError):
+        return None
 
 
 class NeedsForm(forms.Form):
