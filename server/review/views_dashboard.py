@@ -31,11 +31,10 @@ class DashboardView(ReviewerRequiredMixin, View):
             "years": years,
             "rounds": rounds,
             "chosen": chosen,
-            "steps": [(s.value, s.label) for s in SHOWN_STEPS],
-            "communes": _with_cells(board.progress_by_commune(user=user, rounds=rounds)),
-            "villages": _with_cells(board.progress_by_village(user=user, review_round=chosen))
-            if chosen
-            else [],
+            **_progress(
+                board.progress_by_commune(user=user, rounds=rounds),
+                board.progress_by_village(user=user, review_round=chosen) if chosen else [],
+            ),
             "deadlines": board.deadlines(
                 user=user, rounds=[chosen] if chosen else rounds, today=today
             ),
@@ -65,6 +64,21 @@ def _chosen_round(code: str, rounds: list[ReviewRound]) -> ReviewRound | None:
     )
 
 
-def _with_cells(units: list[board.UnitProgress]) -> list[dict[str, Any]]:
-    """Each unit's counts in the order of the step columns, so the template only loops."""
-    return [{"unit": u, "cells": [u.steps.get(s.value, 0) for s in SHOWN_STEPS]} for u in units]
+def _progress(
+    communes: list[board.UnitProgress], villages: list[board.UnitProgress]
+) -> dict[str, Any]:
+    """Step columns that hold a household somewhere, and each unit's counts in their order.
+
+    Empty steps are left out so the table fits a laptop; the totals still count everyone.
+    """
+    used = {step for unit in communes for step, n in unit.steps.items() if n}
+    steps = [s for s in SHOWN_STEPS if s.value in used]
+
+    def cells(units: list[board.UnitProgress]) -> list[dict[str, Any]]:
+        return [{"unit": u, "cells": [u.steps.get(s.value, 0) for s in steps]} for u in units]
+
+    return {
+        "steps": [(s.value, s.label) for s in steps],
+        "communes": cells(communes),
+        "villages": cells(villages),
+    }

@@ -44,8 +44,11 @@ def test_a_district_reviewer_sees_each_commune_in_the_area_by_step(personas, rou
     [commune] = response.context["communes"]
     assert (commune["unit"].code, commune["unit"].total) == ("90001", 4)
     steps = [code for code, _label in response.context["steps"]]
-    cells = dict(zip(steps, commune["cells"], strict=True))
-    assert (cells["surveyed"], cells["discussed"], cells["posted"], cells["listed"]) == (2, 1, 1, 0)
+    assert dict(zip(steps, commune["cells"], strict=True)) == {
+        "surveyed": 2,
+        "discussed": 1,
+        "posted": 1,
+    }
 
 
 def test_the_commune_view_splits_progress_by_village(personas, rounds):
