@@ -224,6 +224,7 @@ def test_an_officer_runs_the_round_and_a_reviewer_returns_a_household(
     assert "Xã Trường Hà" in page.inner_text("#communes")
     _shot(page, "11-dashboard-reviewer")
     page.goto(base + "/console/review/queue/")
+    page.click(".queue-more summary")
     page.check("input[name=flag][value=income_near_line]")
     expect(page.locator("#queue-rows input[name=households]")).to_have_count(1)
     assert "HD003" in page.inner_text("#queue-rows")
