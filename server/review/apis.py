@@ -126,7 +126,9 @@ class MeetingOutputSerializer(serializers.ModelSerializer[VillageMeeting]):
 
 
 class PostingOutputSerializer(serializers.ModelSerializer[Posting]):
-    households = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    households: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
 
     class Meta:
         model = Posting
@@ -197,7 +199,7 @@ class AuditOutputSerializer(serializers.ModelSerializer[AuditEvent]):
 class ReportDeadlineSerializer(serializers.Serializer[Any]):
     due_on = serializers.DateField()
     what = serializers.CharField()
-    source = serializers.CharField()
+    legal_basis = serializers.CharField()
     overdue = serializers.BooleanField()
 
 
@@ -221,7 +223,7 @@ class RoundDetailOutputSerializer(RoundOutputSerializer):
             {
                 "due_on": d.due_on,
                 "what": str(d.what),
-                "source": d.source,
+                "legal_basis": d.source,
                 "overdue": d.due_on < today,
             }
             for d in reporting_calendar(review_round.year)
@@ -350,7 +352,8 @@ class HouseholdReturnApi(APIView):
     @extend_schema_serializer(component_name="ReviewReturnInput")
     class InputSerializer(serializers.Serializer[Any]):
         comment = serializers.CharField(max_length=2000)
-        fields = serializers.ListField(
+        # A declared field named like Serializer.fields: the serializer metaclass moves it aside.
+        fields = serializers.ListField(  # type: ignore[assignment]
             child=serializers.CharField(max_length=200), required=False, default=list
         )
         revision = serializers.IntegerField(min_value=1, required=False)
@@ -587,7 +590,8 @@ class SubmissionReturnApi(APIView):
     @extend_schema_serializer(component_name="SubmissionReturnInput")
     class InputSerializer(serializers.Serializer[Any]):
         comment = serializers.CharField(max_length=2000)
-        fields = serializers.ListField(
+        # A declared field named like Serializer.fields: the serializer metaclass moves it aside.
+        fields = serializers.ListField(  # type: ignore[assignment]
             child=serializers.CharField(max_length=200), required=False, default=list
         )
 

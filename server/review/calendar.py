@@ -38,7 +38,7 @@ MONTHLY_OPENS_DAY: Final = 15
 
 @lru_cache(maxsize=32)
 def _holidays(year: int) -> frozenset[date]:
-    return frozenset(holidays.Vietnam(years=year).keys())
+    return frozenset(holidays.country_holidays("VN", years=year).keys())
 
 
 def is_working_day(day: date) -> bool:

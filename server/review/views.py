@@ -87,7 +87,9 @@ class RoundListView(_Base):
             return self._page(request, form, errors)
         return redirect(_round_url(opened.pk))
 
-    def _page(self, request: HttpRequest, form: forms.Form, errors: list[FieldError]) -> Any:
+    def _page(
+        self, request: HttpRequest, form: forms.Form, errors: list[FieldError]
+    ) -> HttpResponse:
         user = request.user
         communes = access.visible_units(user).filter(level="commune").order_by("name")
         return render(
@@ -208,9 +210,9 @@ class MeetingView(_Base):
         review_round = selectors.round_get(user=request.user, round_id=round_id)
         form = MeetingForm(request.POST)
         counts = {
-            key.removeprefix("agree-"): value.strip()
-            for key, value in request.POST.items()
-            if key.startswith("agree-") and value.strip()
+            key.removeprefix("agree-"): request.POST.get(key, "").strip()
+            for key in request.POST
+            if key.startswith("agree-") and request.POST.get(key, "").strip()
         }
         if not form.is_valid():
             return self._page(request, review_round, form, [], counts)
@@ -459,7 +461,9 @@ class RecheckView(_Base):
         messages.success(request, _("The re-check result is posted."))
         return redirect(_round_url(complaint.round_id) + "#complaints")
 
-    def _page(self, request: HttpRequest, complaint: Any, form: Any, errors: list[Any]) -> Any:
+    def _page(
+        self, request: HttpRequest, complaint: Any, form: Any, errors: list[Any]
+    ) -> HttpResponse:
         return render(
             request,
             "review/recheck_form.html",
