@@ -141,8 +141,9 @@ def household_page_get(*, user: object, household_id: UUID) -> Household:
     return household
 
 
-def roster(*, household: Household) -> list[Member]:
-    return list(Member.objects.current().filter(household=household).order_by("created_at", "id"))
+def roster(*, user: object, household: Household) -> list[Member]:
+    members = access.visible_members(user).current().filter(household=household)
+    return list(members.order_by("created_at", "id"))
 
 
 def latest_assessment(

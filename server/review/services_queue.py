@@ -54,7 +54,7 @@ def queue_bulk_return(
         )
     with transaction.atomic():
         households = _chosen(user, household_ids)
-        waiting = _waiting_surveys(households)
+        waiting = _waiting_surveys(user, households)
         for household in households:
             submission = waiting[household.pk]
             # The round's own return: comment, fields, audit, round step and phone feed.
@@ -86,11 +86,13 @@ def _chosen(user: User, household_ids: Sequence[UUID]) -> list[Household]:
     return households
 
 
-def _waiting_surveys(households: list[Household]) -> dict[UUID, Submission]:
+def _waiting_surveys(user: User, households: list[Household]) -> dict[UUID, Submission]:
     latest: dict[UUID, Submission] = {}
-    for submission in Submission.objects.filter(
-        household__in=households, form_version__form_id=SURVEY_FORM_ID
-    ).order_by("created_at"):
+    for submission in (
+        access.visible_submissions(user)
+        .filter(household__in=households, form_version__form_id=SURVEY_FORM_ID)
+        .order_by("created_at")
+    ):
         latest[submission.household_id] = submission  # type: ignore[index]
     errors = [
         FieldError(

@@ -37,7 +37,7 @@ class HouseholdView(ReviewerRequiredMixin, View):
         surveys = page.surveys(user=user, household=household)
         context: dict[str, Any] = {
             "household": household,
-            "members": list(enumerate(page.roster(household=household), start=1)),
+            "members": list(enumerate(page.roster(user=user, household=household), start=1)),
             "latest": latest,
             "latest_class": page.class_label(latest.household_class) if latest else "",
             "decision_text": _say(explanation.decision) if explanation else "",
