@@ -125,3 +125,21 @@ def test_the_console_home_links_the_review_pages_for_reviewers_only(personas):
     assert "/console/review/queue/" in reviewer_home
     support_home = _client(personas[Role.SUPPORT_STAFF]).get("/console/").content.decode()
     assert DASHBOARD not in support_home
+
+
+def test_the_dashboard_costs_the_same_queries_for_four_or_forty_households(personas, tree, rounds):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    inside, _outside = rounds
+    client = _client(personas[Role.DISTRICT_REVIEWER])
+    with CaptureQueriesContext(connection) as few:
+        client.get(DASHBOARD, {"commune": "90001"})
+    for i in range(36):
+        in_round(
+            household(tree.village1b, f"M{i:02d}"), inside, Step.POSTED, due_on=date(2020, 1, 1)
+        )
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(DASHBOARD, {"commune": "90001"})
+    assert response.context["overdue"] == 36
+    assert len(many.captured_queries) == len(few.captured_queries)

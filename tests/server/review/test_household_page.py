@@ -177,3 +177,14 @@ def test_the_audit_trail_shows_review_events_and_registry_changes(personas, hous
         ("Đã trả lại cho cộng tác viên", "Chụp lại nhà tiêu", [(step, surveyed, listed)])
     ]
     assert len(trail) == 1 + HouseholdChange.objects.filter(household=household_in).count()
+
+
+def test_the_page_reads_in_english_on_the_switch(phone, personas, household_in):
+    _surveyed(phone, household_in)
+    client = Client()
+    client.force_login(personas[Role.DISTRICT_REVIEWER])
+    client.cookies["django_language"] = "en"
+    text = _text(client.get(f"/console/review/households/{household_in.pk}/"))
+    assert "Deprived indicators" in text
+    assert "member 3, Hoàng Văn Sử" in text
+    assert "Income per person against the lines" in text
