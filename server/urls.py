@@ -21,6 +21,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("server.submissions.urls")),
     path("", include("server.sync_api.urls")),
     path("", include("server.evidence.urls")),
+    path("", include("server.exports.urls")),
 ]
 
 urlpatterns = [

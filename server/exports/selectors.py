@@ -1,0 +1,401 @@
+"""Reads for exports, the map and reports, every one scoped to the user's area."""
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from typing import Any
+from uuid import UUID
+
+from django.db.models import FilteredRelation, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+from forms.scoring.ruleset import list_rulesets, merged_data
+from server.accounts import access
+from server.common.errors import DomainValidationError, FieldError
+from server.exports.models import Dataset, ExportJob, ReportTemplate, Schedule, SentReport
+from server.exports.writers import Cell
+from server.registry.choices import ETHNICITY_CHOICES, HouseholdStatus, Relation, Sex
+from server.registry.models import Unit
+
+CHUNK_SIZE = 2000
+
+Row = tuple[Cell, ...]
+Feature = tuple[float | None, float | None, dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Table:
+    """An export's columns and a lazy stream of its rows (and their points, for GeoJSON)."""
+
+    keys: list[str]
+    headers: list[str]
+    count: Callable[[], int]
+    rows: Callable[[], Iterator[Row]]
+    features: Callable[[], Iterator[Feature]]
+
+
+def unit_for(user: object, code: str | None) -> Unit | None:
+    """The unit named by `code` if the user covers it; 404 otherwise, like a missing one."""
+    if not code:
+        return None
+    unit = access.visible_units(user).filter(code=code).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def unit_required(user: object, code: str) -> Unit:
+    """Like unit_for, for a parameter that is required (the serializer has checked it)."""
+    unit = unit_for(user, code)
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def _within(qs: QuerySet[Any], unit: Unit | None, prefix: str) -> QuerySet[Any]:
+    if unit is None:
+        return qs
+    return qs.filter(**{f"{prefix}village__path__startswith": unit.path})
+
+
+def _yes_no() -> dict[bool, str]:
+    return {True: _("Yes"), False: _("No")}
+
+
+def _labels(choices: Any) -> dict[str, str]:
+    return {str(value): str(label) for value, label in choices}
+
+
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def table(user: object, dataset: str, unit: Unit | None) -> Table:
+    builders = {
+        Dataset.HOUSEHOLDS: _households,
+        Dataset.MEMBERS: _members,
+        Dataset.ASSESSMENTS: _assessments,
+    }
+    return builders[Dataset(dataset)](user, unit)
+
+
+# --- households ------------------------------------------------------------------
+
+HOUSEHOLD_FIELDS = (
+    "code",
+    "head_name",
+    "commune__code",
+    "commune__name",
+    "village__code",
+    "village__name",
+    "address",
+    "latitude",
+    "longitude",
+    "is_ethnic_minority",
+    "has_meritorious_member",
+    "receives_social_assistance",
+    "no_labour_capacity",
+    "status",
+    "status_year",
+    "latest__household_class",
+    "latest__review_year",
+)
+
+
+def _household_headers() -> list[str]:
+    return [
+        _("Household code"),
+        _("Head of household"),
+        _("Commune code"),
+        _("Commune"),
+        _("Village code"),
+        _("Village"),
+        _("Address"),
+        _("Latitude"),
+        _("Longitude"),
+        _("Ethnic minority"),
+        _("Member with meritorious service"),
+        _("Social assistance"),
+        _("No labour capacity"),
+        _("Official status"),
+        _("Review year of the status"),
+        _("Class by the latest assessment"),
+        _("Review year of the assessment"),
+    ]
+
+
+def households_queryset(user: object, unit: Unit | None) -> QuerySet[Any]:
+    """Visible households with their latest assessment joined (one LEFT JOIN, no subquery)."""
+    qs = access.visible_households(user).annotate(
+        latest=FilteredRelation("assessments", condition=Q(assessments__is_latest=True))
+    )
+    return _within(qs, unit, "").order_by("commune_id", "code")
+
+
+def _households(user: object, unit: Unit | None) -> Table:
+    qs = households_queryset(user, unit)
+    yes_no, status = _yes_no(), _labels(HouseholdStatus.choices)
+
+    def rows() -> Iterator[Row]:
+        for r in qs.values_list(*HOUSEHOLD_FIELDS).iterator(chunk_size=CHUNK_SIZE):
+            yield (
+                *r[:7],
+                _number(r[7]),
+                _number(r[8]),
+                yes_no[r[9]],
+                yes_no[r[10]],
+                yes_no[r[11]],
+                yes_no[r[12]],
+                status[r[13]],
+                r[14],
+                None if r[15] is None else status.get(r[15], r[15]),
+                r[16],
+            )
+
+    def features() -> Iterator[Feature]:
+        for r in qs.values_list(
+            "id", "code", "head_name", "longitude", "latitude", "status", "latest__household_class"
+        ).iterator(chunk_size=CHUNK_SIZE):
+            props = {"id": str(r[0]), "code": r[1], "head_name": r[2], "status": r[5]}
+            props["engine_class"] = r[6]
+            yield _number(r[3]), _number(r[4]), props
+
+    return Table(list(HOUSEHOLD_FIELDS), _household_headers(), qs.count, rows, features)
+
+
+# --- members ---------------------------------------------------------------------
+
+MEMBER_FIELDS = (
+    "household__code",
+    "household__commune__code",
+    "household__village__code",
+    "full_name",
+    "sex",
+    "birth_year",
+    "relation",
+    "ethnicity",
+    "citizen_id",
+)
+
+
+def _members(user: object, unit: Unit | None) -> Table:
+    qs = _within(access.visible_members(user).current(), unit, "household__")
+    qs = qs.order_by("household__commune_id", "household__code", "created_at", "id")
+    sex, relation = _labels(Sex.choices), _labels(Relation.choices)
+    ethnicity = _labels(ETHNICITY_CHOICES)
+    headers = [
+        _("Household code"),
+        _("Commune code"),
+        _("Village code"),
+        _("Full name"),
+        _("Sex"),
+        _("Year of birth"),
+        _("Relation to head"),
+        _("Ethnicity"),
+        _("Citizen ID"),
+    ]
+
+    def rows() -> Iterator[Row]:
+        for r in qs.values_list(*MEMBER_FIELDS).iterator(chunk_size=CHUNK_SIZE):
+            yield (
+                *r[:4],
+                sex.get(r[4], r[4]),
+                r[5],
+                relation.get(r[6], r[6]),
+                ethnicity.get(r[7], r[7]),
+                access.citizen_id_for(user, r[8]),
+            )
+
+    def features() -> Iterator[Feature]:
+        fields = ("household__longitude", "household__latitude", *MEMBER_FIELDS)
+        for r in qs.values_list(*fields).iterator(chunk_size=CHUNK_SIZE):
+            keys = ("household_code", "full_name", "sex", "birth_year", "relation")
+            props = dict(zip(keys, (r[2], r[5], r[6], r[7], r[8]), strict=True))
+            yield _number(r[0]), _number(r[1]), props
+
+    return Table(list(MEMBER_FIELDS), headers, qs.count, rows, features)
+
+
+# --- assessments -----------------------------------------------------------------
+
+
+@cache
+def indicator_names() -> tuple[tuple[str, str, str], ...]:
+    """(code, name_vi, name_en) of every indicator of every shipped ruleset, newest name wins."""
+    names: dict[str, tuple[str, str]] = {}
+    for ruleset_id in list_rulesets():
+        for item in merged_data(ruleset_id).get("indicators", []):
+            names[item["code"]] = (item.get("name_vi", ""), item.get("name_en", ""))
+    return tuple((code, vi, en) for code, (vi, en) in names.items())
+
+
+ASSESSMENT_FIELDS = (
+    "household__code",
+    "household__commune__code",
+    "household__village__code",
+    "review_year",
+    "ruleset_id",
+    "household_class",
+    "deprivation_count",
+    "income_per_person",
+    "confidence",
+)
+
+
+def _indicator_states() -> dict[str, str]:
+    return {
+        "deprived": _("Deprived"),
+        "not_deprived": _("Not deprived"),
+        "unknown": _("Unknown"),
+    }
+
+
+def _assessments(user: object, unit: Unit | None) -> Table:
+    qs = _within(access.visible_assessments(user).filter(is_latest=True), unit, "household__")
+    qs = qs.order_by("household__commune_id", "household__code")
+    english = (get_language() or "vi").startswith("en")
+    codes = [code for code, _vi, _en in indicator_names()]
+    headers = [
+        _("Household code"),
+        _("Commune code"),
+        _("Village code"),
+        _("Review year"),
+        _("Ruleset"),
+        _("Class"),
+        _("Deprivations"),
+        _("Income per person (VND/month)"),
+        _("Confidence"),
+        *(f"{code} {en if english else vi}" for code, vi, en in indicator_names()),
+    ]
+    status, states = _labels(HouseholdStatus.choices), _indicator_states()
+
+    def indicator_cells(result: dict[str, Any]) -> list[Cell]:
+        by_code = {i.get("code"): i.get("status") for i in result.get("indicators", [])}
+        return [states.get(by_code.get(code) or "", None) for code in codes]
+
+    def rows() -> Iterator[Row]:
+        for r in qs.values_list(*ASSESSMENT_FIELDS, "result").iterator(chunk_size=CHUNK_SIZE):
+            yield (*r[:5], status.get(r[5], r[5]), *r[6:9], *indicator_cells(r[9]))
+
+    def features() -> Iterator[Feature]:
+        fields = ("household__longitude", "household__latitude", "household__code")
+        for r in qs.values_list(*fields, "household_class", "review_year").iterator(
+            chunk_size=CHUNK_SIZE
+        ):
+            props = {"household_code": r[2], "class": r[3], "review_year": r[4]}
+            yield _number(r[0]), _number(r[1]), props
+
+    keys = [*ASSESSMENT_FIELDS, *codes]
+    return Table(keys, headers, qs.count, rows, features)
+
+
+# --- jobs ------------------------------------------------------------------------
+
+
+def export_job_for(user: object, job_id: UUID) -> ExportJob:
+    """A job answers only to its owner: anyone else gets 404, as for a missing job."""
+    job = ExportJob.objects.filter(pk=job_id, owner_id=getattr(user, "pk", None)).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+def export_jobs_of(user: object) -> QuerySet[ExportJob]:
+    return ExportJob.objects.filter(owner_id=getattr(user, "pk", None))
+
+
+# --- reports ---------------------------------------------------------------------
+
+
+def templates_for(unit: Unit) -> QuerySet[ReportTemplate]:
+    """National templates and those of the unit's own province."""
+    province_codes = [p for p in unit.path.split("/") if p][:1]
+    return ReportTemplate.objects.filter(
+        Q(province__isnull=True) | Q(province__code__in=province_codes)
+    )
+
+
+def sent_reports_visible(user: object) -> QuerySet[SentReport]:
+    return SentReport.objects.filter(access.scope_q(user, "unit__path"))
+
+
+def sent_versions(user: object, unit: Unit, period: str, kind: str) -> Sequence[SentReport]:
+    qs = sent_reports_visible(user).filter(unit=unit, period=period, kind=kind)
+    return list(qs.order_by("version"))
+
+
+_MONTHLY = re.compile(r"(20[0-9]{2})-(0[2-9])")
+_YEARLY = re.compile(r"20[0-9]{2}")
+
+
+def due_date(kind: str, period: str) -> date:
+    """Monthly by the 5th (February to September); preliminary by 15 Nov; official by 20 Dec."""
+    if kind == Schedule.MONTHLY:
+        match = _MONTHLY.fullmatch(period)
+        if match is None:
+            raise _period_error(
+                gettext_lazy(
+                    "A monthly report's period is a month from February to September, e.g. 2026-03."
+                )
+            )
+        return date(int(match[1]), int(match[2]), 5)
+    if _YEARLY.fullmatch(period) is None:
+        raise _period_error(gettext_lazy("This report's period is a year, e.g. 2026."))
+    return date(int(period), 11, 15) if kind == Schedule.PRELIMINARY else date(int(period), 12, 20)
+
+
+def _period_error(message: Any) -> DomainValidationError:
+    return DomainValidationError([FieldError("period", "invalid", message)])
+
+
+def calendar(user: Any, unit: Unit, year: int, today: date) -> list[dict[str, Any]]:
+    """Every report due in `year` for the unit: due, sent (on time or late) or late."""
+    sent = sent_reports_visible(user).filter(unit=unit, year=year)
+    first_sent: dict[tuple[str, str], SentReport] = {}
+    latest: dict[tuple[str, str], SentReport] = {}
+    for report in sent.order_by("version"):
+        first_sent.setdefault((report.kind, report.period), report)
+        latest[(report.kind, report.period)] = report
+    entries = [(Schedule.MONTHLY, f"{year}-{m:02d}") for m in range(2, 10)]
+    entries += [(Schedule.PRELIMINARY, str(year)), (Schedule.OFFICIAL, str(year))]
+    out = []
+    for kind, period in entries:
+        due = due_date(kind, period)
+        first, last = first_sent.get((kind, period)), latest.get((kind, period))
+        if first is not None:
+            on_time = timezone.localdate(first.sent_at) <= due
+            state = "sent" if on_time else "sent_late"
+        else:
+            state = "late" if today > due else "due"
+        out.append(
+            {
+                "kind": kind,
+                "period": period,
+                "due": due,
+                "state": state,
+                "first": first,
+                "latest": last,
+            }
+        )
+    return out
+
+
+def template_for(unit: Unit, code: str) -> ReportTemplate:
+    template = templates_for(unit).filter(code=code).first()
+    if template is None:
+        raise Http404
+    return template
+
+
+def sent_report_for(user: object, report_id: UUID) -> SentReport:
+    report = sent_reports_visible(user).select_related("unit", "template").filter(pk=report_id)
+    found = report.first()
+    if found is None:
+        raise Http404
+    return found
