@@ -82,7 +82,8 @@ def test_a_sent_report_does_not_change_when_later_decisions_change_the_numbers(p
     cells = [row for row in sheet.iter_rows(values_only=True) if row[1] == "Tổng cộng"]
     assert cells[0][2:6] == (2, 0, 2, 1)  # households, urban, rural, poor
     live = services.report_rows(officer, report.template, report.unit)
-    assert live[-1]["poor"] == 1 and live[0]["poor"] == 0
+    assert live[-1]["poor"] == 1
+    assert live[0]["poor"] == 0
 
 
 def test_a_correction_is_a_new_version_beside_the_first(personas, three):
