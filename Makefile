@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1:8000
 # The embedded default serves with DEBUG on; production sets DEBUG=false and SECRET_KEY.
 run demo migrate: export DEBUG ?= 1
 
-.PHONY: run test lint eslint fmt check migrate demo install protocol-snapshot bench clean
+.PHONY: run test lint eslint vendor fmt check migrate demo install protocol-snapshot bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -46,6 +46,10 @@ lint: install
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
+
+# Browser libraries (htmx, charts, maps) are copied from node_modules with their licences.
+vendor: node_modules/.installed
+	$(PY) scripts/vendor_static.py
 
 eslint: node_modules/.installed
 	npx --no-install eslint
