@@ -231,6 +231,11 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 # Photo uploads untouched this long are removed (their phone restarts from offset 0).
 ATTACHMENT_INCOMPLETE_TTL_HOURS = env_int("ATTACHMENT_INCOMPLETE_TTL_HOURS", 72, minimum=1)
 
+# The staff map's tile source, e.g. "https://tile.openstreetmap.org/{z}/{x}/{y}.png". Empty
+# (the offline default): the map draws the households on a plain background.
+MAP_TILE_URL = env_str("MAP_TILE_URL")
+MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION")
+
 # Background work: Celery. Without a broker, tasks run inline (the embedded default).
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)

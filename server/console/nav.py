@@ -22,6 +22,19 @@ class NavItem:
 
 NAV: list[NavItem] = [
     NavItem("console:home", _("Home"), _("Start page of the staff console.")),
+    NavItem(
+        "exports:exports",
+        _("Exports"),
+        _("Download households, members and assessments as CSV, XLSX or GeoJSON."),
+    ),
+    NavItem("exports:map", _("Map"), _("Households on a map, coloured by class.")),
+    NavItem(
+        "exports:reports",
+        _("Official reports"),
+        _(
+            "The list after the review and the summary per unit; send, print and follow the calendar."
+        ),
+    ),
 ]
 
 ADMIN_ROLES = frozenset({Role.PROVINCE_ADMIN})
