@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -40,6 +41,19 @@ UNIT_PARAM = OpenApiParameter("unit", str, required=False, description="A unit c
 FILE_RESPONSE = OpenApiResponse(OpenApiTypes.BINARY, description="The file")
 
 
+class AnyAccept(BaseContentNegotiation):
+    """File answers are not rendered by DRF: an `Accept: text/csv` must not give 406.
+
+    Errors are still rendered by the first renderer (JSON).
+    """
+
+    def select_parser(self, request: Request, parsers: Any) -> Any:
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request: Request, renderers: Any, format_suffix: Any = None) -> Any:
+        return (renderers[0], renderers[0].media_type)
+
+
 def stream_export(user: object, dataset: str, fmt: str, unit_code: str | None) -> HttpResponse:
     unit = selectors.unit_for(user, unit_code)
     table = selectors.table(user, dataset, unit)
@@ -53,6 +67,8 @@ def stream_export(user: object, dataset: str, fmt: str, unit_code: str | None) -
 
 class ExportStreamApi(APIView):
     """The whole export in one streamed response, in the caller's area."""
+
+    content_negotiation_class = AnyAccept
 
     @extend_schema(
         parameters=[UNIT_PARAM],
@@ -102,6 +118,8 @@ class ExportJobDetailApi(APIView):
 
 
 class ExportJobFileApi(APIView):
+    content_negotiation_class = AnyAccept
+
     @extend_schema(responses={(200, "application/octet-stream"): FILE_RESPONSE})
     def get(self, request: Request, job_id: UUID) -> HttpResponse:
         job = selectors.export_job_for(request.user, job_id)
@@ -118,6 +136,8 @@ class ExportJobFileApi(APIView):
 
 class MapHouseholdsApi(APIView):
     """Households as GeoJSON points with their official status and engine class."""
+
+    content_negotiation_class = AnyAccept
 
     @extend_schema(
         parameters=[UNIT_PARAM],
@@ -169,6 +189,8 @@ class ReportPreviewApi(APIView):
 
 
 class ReportPreviewXlsxApi(APIView):
+    content_negotiation_class = AnyAccept
+
     @extend_schema(parameters=[ReportQuerySerializer], responses={(200, XLSX): FILE_RESPONSE})
     def get(self, request: Request) -> HttpResponse:
         unit, template = _report_query(request)
@@ -233,6 +255,8 @@ class SentReportDetailApi(APIView):
 
 
 class SentReportFileApi(APIView):
+    content_negotiation_class = AnyAccept
+
     @extend_schema(responses={(200, XLSX): FILE_RESPONSE})
     def get(self, request: Request, report_id: UUID) -> HttpResponse:
         report = selectors.sent_report_for(request.user, report_id)

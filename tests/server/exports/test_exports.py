@@ -209,3 +209,11 @@ def test_map_endpoint_is_scoped_geojson(personas, three):
     client = client_for(personas[Role.VOLUNTEER])
     data = json.loads(body(client.get("/api/v1/map/households/")))
     assert [f["properties"]["code"] for f in data["features"]] == ["HD001"]
+
+
+def test_a_file_accept_header_is_not_refused(personas, three):
+    client = client_for(personas[Role.PROVINCE_ADMIN])
+    response = client.get("/api/v1/exports/households.geojson", HTTP_ACCEPT="application/geo+json")
+    assert response.status_code == 200
+    csv_response = client.get("/api/v1/exports/households.csv", HTTP_ACCEPT="text/csv")
+    assert csv_response.status_code == 200

@@ -17,23 +17,35 @@
     return Object.hasOwn(COLOURS, value) ? value : "none";
   }
 
+  // A cluster is a ring split by class, in proportion, around its household count.
   function clusterIcon(cluster, by) {
     const counts = {};
     cluster.getAllChildMarkers().forEach((m) => {
       counts[m.options.householdClass] = (counts[m.options.householdClass] || 0) + 1;
     });
-    const top = ORDER.find((k) => counts[k]) || "none";
     const n = cluster.getChildCount();
-    const size = n < 100 ? 34 : n < 1000 ? 42 : 50;
-    const el = document.createElement("div");
-    el.className = "cluster";
-    el.textContent = n.toLocaleString("vi-VN");
-    Object.assign(el.style, {
-      background: COLOURS[top], color: "#fff", borderRadius: "50%", width: `${size}px`,
-      height: `${size}px`, lineHeight: `${size}px`, textAlign: "center", fontWeight: "bold",
-      border: "2px solid #fff", boxShadow: "0 0 0 1px #333",
+    let at = 0;
+    const stops = ORDER.filter((k) => counts[k]).map((k) => {
+      const from = at;
+      at += (360 * counts[k]) / n;
+      return `${COLOURS[k]} ${from}deg ${at}deg`;
     });
-    return L.divIcon({ html: el, className: `cluster-${by}`, iconSize: [size, size] });
+    const size = n < 100 ? 38 : n < 1000 ? 46 : 54;
+    const ring = document.createElement("div");
+    Object.assign(ring.style, {
+      width: `${size}px`, height: `${size}px`, borderRadius: "50%", display: "flex",
+      alignItems: "center", justifyContent: "center", boxShadow: "0 0 0 1px #333",
+      background: `conic-gradient(${stops.join(", ")})`,
+    });
+    const label = document.createElement("span");
+    Object.assign(label.style, {
+      width: `${size - 14}px`, height: `${size - 14}px`, lineHeight: `${size - 14}px`,
+      borderRadius: "50%", background: "#fff", color: "#111", textAlign: "center",
+      fontWeight: "bold", fontSize: "12px",
+    });
+    label.textContent = n.toLocaleString("vi-VN");
+    ring.append(label);
+    return L.divIcon({ html: ring, className: `cluster cluster-${by}`, iconSize: [size, size] });
   }
 
   function legend(root, labels, counts) {
@@ -52,7 +64,8 @@
     if (!root || !window.L) return;
     const labels = {};
     ORDER.forEach((k) => { labels[k] = root.dataset[`label-${k}`.replace(/-([a-z])/g, (_, c) => c.toUpperCase())] || k; });
-    const map = L.map(root, { preferCanvas: false }).fitBounds(VIETNAM);
+    // markercluster needs a maxZoom even when no tile layer gives one.
+    const map = L.map(root, { minZoom: 4, maxZoom: 18 }).fitBounds(VIETNAM);
     if (root.dataset.tiles) {
       L.tileLayer(root.dataset.tiles, { attribution: root.dataset.attribution || "", maxZoom: 19 }).addTo(map);
     }
@@ -96,11 +109,13 @@
       .then((data) => {
         features = data.features;
         const placed = features.filter((f) => f.geometry).length;
-        status.textContent = `${placed.toLocaleString("vi-VN")} / ${features.length.toLocaleString("vi-VN")}`;
+        status.textContent = (root.dataset.placed || "{placed} / {total}")
+          .replace("{placed}", placed.toLocaleString("vi-VN"))
+          .replace("{total}", features.length.toLocaleString("vi-VN"));
         const checked = document.querySelector("input[name=by]:checked");
         draw(checked ? checked.value : "status");
       })
-      .catch((e) => { status.textContent = e.message; root.dataset.drawn = "error"; });
+      .catch((e) => { status.textContent = String(e); root.dataset.drawn = "error"; });
     document.querySelectorAll("input[name=by]").forEach((input) => {
       input.addEventListener("change", () => draw(input.value));
     });
