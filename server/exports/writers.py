@@ -7,9 +7,12 @@ None) and yields byte chunks. The GeoJSON writer takes (longitude, latitude, pro
 import csv
 import io
 import json
+import re
 import tempfile
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
+from xml.sax.saxutils import quoteattr
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -53,6 +56,14 @@ def xlsx_chunks(
 def xlsx_write(
     target: Any, headers: Sequence[str], rows: Iterable[Sequence[Cell]], *, title: str = "Data"
 ) -> None:
+    """The export's workbook: the sheet XML streamed straight into the zip (see xlsx_fast)."""
+    xlsx_fast(target, headers, rows, title=title)
+
+
+def xlsx_openpyxl(
+    target: Any, headers: Sequence[str], rows: Iterable[Sequence[Cell]], *, title: str = "Data"
+) -> None:
+    """The same workbook through openpyxl's write-only mode (the bench's comparison)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     sheet.freeze_panes = "A2"
@@ -90,3 +101,121 @@ def geojson_chunks(
             yield "".join(parts).encode("utf-8")
             parts = []
     yield ("".join(parts) + "]}").encode("utf-8")
+
+
+# --- XLSX, streamed by hand ---------------------------------------------------------
+# openpyxl's write-only mode builds a Cell object per value and an element per cell:
+# about 5 µs a cell on this machine, so 17 million cells (a 1,000,000-household export)
+# take minutes. The parts below are the smallest valid SpreadsheetML package (ECMA-376
+# Part 1): one sheet of inline strings and numbers, a bold header row, frozen under it.
+# The tests read every file back with openpyxl.
+
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+    "</Types>"
+)
+_ROOT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/>'
+    "</Relationships>"
+)
+_WORKBOOK_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    f'<Relationship Id="rId1" Type="{_REL}/worksheet" Target="worksheets/sheet1.xml"/>'
+    f'<Relationship Id="rId2" Type="{_REL}/styles" Target="styles.xml"/>'
+    "</Relationships>"
+)
+_STYLES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    f"<styleSheet {_NS}>"
+    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
+    '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    "</styleSheet>"
+)
+
+
+def _workbook_xml(title: str) -> str:
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<workbook {_NS} xmlns:r="{_REL}"><sheets>'
+        f'<sheet name={quoteattr(title)} sheetId="1" r:id="rId1"/></sheets></workbook>'
+    )
+
+
+_NEEDS_ESCAPE = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f]")
+_EMPTY = "<c/>"
+
+
+def _text(value: str) -> str:
+    if _NEEDS_ESCAPE.search(value) is None:
+        return value
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _ILLEGAL_XML.sub("", value)
+
+
+def _row_xml(values: Sequence[Cell], style: str = "") -> str:
+    """One row; cells carry no reference, so an empty one is written as <c/> to keep its place."""
+    cells = []
+    for value in values:
+        kind = type(value)
+        if kind is str:
+            cells.append(
+                f'<c{style} t="inlineStr"><is><t xml:space="preserve">{_text(value)}</t></is></c>'  # type: ignore[arg-type]
+                if value
+                else _EMPTY
+            )
+        elif value is None:
+            cells.append(_EMPTY)
+        elif kind is bool:
+            cells.append(f'<c{style} t="b"><v>{int(value)}</v></c>')  # type: ignore[arg-type]
+        else:
+            cells.append(f"<c{style}><v>{value!r}</v></c>")
+    return f"<row>{''.join(cells)}</row>"
+
+
+def xlsx_fast(
+    target: Any, headers: Sequence[str], rows: Iterable[Sequence[Cell]], *, title: str = "Data"
+) -> None:
+    """Write the workbook to a seekable binary file, the sheet a chunk of rows at a time."""
+    sheet_name = _ILLEGAL_XML.sub("", title)[:31] or "Data"
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as package:
+        package.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        package.writestr("_rels/.rels", _ROOT_RELS)
+        package.writestr("xl/workbook.xml", _workbook_xml(sheet_name))
+        package.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        package.writestr("xl/styles.xml", _STYLES)
+        with package.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            sheet.write(
+                (
+                    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                    f'<worksheet {_NS}><sheetViews><sheetView workbookViewId="0">'
+                    '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+                    "</sheetView></sheetViews><sheetData>" + _row_xml(list(headers), ' s="1"')
+                ).encode("utf-8")
+            )
+            parts: list[str] = []
+            for row in rows:
+                parts.append(_row_xml(row))
+                if len(parts) == ROWS_PER_CHUNK:
+                    sheet.write("".join(parts).encode("utf-8"))
+                    parts = []
+            parts.append("</sheetData></worksheet>")
+            sheet.write("".join(parts).encode("utf-8"))
