@@ -296,6 +296,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ExportJobStatusEnum": "server.exports.models.JobStatus",
+        "StatusEnum": "server.registry.choices.HouseholdStatus",
+        "ReportKindEnum": "server.exports.models.ReportKind",
+        "ReportScheduleEnum": "server.exports.models.Schedule",
+    },
 }
 
 # Transport security: set behind a TLS-terminating proxy in production.
