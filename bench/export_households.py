@@ -107,7 +107,9 @@ def seed(households: int) -> None:
         conn.execute(f"CREATE DATABASE {DB}")
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "-v", "0"], env=_env(), check=True)
-    subprocess.run([sys.executable, __file__, "--child", "seed", str(households)], env=_env(), check=True)
+    subprocess.run(
+        [sys.executable, __file__, "--child", "seed", str(households)], env=_env(), check=True
+    )
 
 
 def child_seed(households: int) -> None:
@@ -122,12 +124,18 @@ def child_seed(households: int) -> None:
     started = time.perf_counter()
     province = unit_create(code=PROVINCE, name="Tỉnh Đo Tốc Độ", level="province", parent=None)
     for d in range(10):
-        district = unit_create(code=f"{PROVINCE}-{d}", name=f"Huyện {d}", level="district", parent=province)
+        district = unit_create(
+            code=f"{PROVINCE}-{d}", name=f"Huyện {d}", level="district", parent=province
+        )
         for c in range(10):
             code = f"{PROVINCE}{d}{c:02d}"
-            commune = unit_create(code=code, name=f"Xã {d}-{c}", level="commune", parent=district, area_type="rural")
+            commune = unit_create(
+                code=code, name=f"Xã {d}-{c}", level="commune", parent=district, area_type="rural"
+            )
             for v in range(10):
-                unit_create(code=f"{code}{v:03d}", name=f"Thôn {v}", level="village", parent=commune)
+                unit_create(
+                    code=f"{code}{v:03d}", name=f"Thôn {v}", level="village", parent=commune
+                )
     admin = User.objects.create_user(username="bench-admin", role=Role.PROVINCE_ADMIN)
     UnitAssignment.objects.create(user=admin, unit=province)
     with connection.cursor() as cursor:
@@ -198,7 +206,12 @@ def main() -> None:
         for kind in ("copy-csv", "export-csv", "export-xlsx"):
             results[(kind, scope)] = [measure(kind, scope) for _ in range(args.runs)]
             r = results[(kind, scope)]
-            print(kind, scope, [f"{x['seconds']:.1f}s/{x['peak_rss_mb']:.0f}MB" for x in r], flush=True)
+            print(
+                kind,
+                scope,
+                [f"{x['seconds']:.1f}s/{x['peak_rss_mb']:.0f}MB" for x in r],
+                flush=True,
+            )
     print("\n| export | scope | rows | median s | ratio to COPY | peak RSS MB | file MB |")
     print("|---|---|---|---|---|---|---|")
     for (kind, scope), runs in results.items():

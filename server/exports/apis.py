@@ -54,6 +54,19 @@ class AnyAccept(BaseContentNegotiation):
         return (renderers[0], renderers[0].media_type)
 
 
+class ScopedApi(APIView):
+    """A unit, template, job or report outside the caller's area answers 404."""
+
+    error_statuses = (404,)
+
+
+FILE_TYPES = {
+    (200, "text/csv"): FILE_RESPONSE,
+    (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): FILE_RESPONSE,
+    (200, "application/geo+json"): FILE_RESPONSE,
+}
+
+
 def stream_export(user: object, dataset: str, fmt: str, unit_code: str | None) -> HttpResponse:
     unit = selectors.unit_for(user, unit_code)
     table = selectors.table(user, dataset, unit)
@@ -65,14 +78,14 @@ def stream_export(user: object, dataset: str, fmt: str, unit_code: str | None) -
     return response
 
 
-class ExportStreamApi(APIView):
+class ExportStreamApi(ScopedApi):
     """The whole export in one streamed response, in the caller's area."""
 
     content_negotiation_class = AnyAccept
 
     @extend_schema(
         parameters=[UNIT_PARAM],
-        responses={(200, "application/octet-stream"): FILE_RESPONSE},
+        responses=FILE_TYPES,
     )
     def get(self, request: Request, dataset: str, fmt: str) -> HttpResponse:
         query = ExportQuerySerializer(data=request.query_params)
@@ -80,7 +93,7 @@ class ExportStreamApi(APIView):
         return stream_export(request.user, dataset, fmt, query.validated_data.get("unit"))
 
 
-class ExportJobListCreateApi(APIView):
+class ExportJobListCreateApi(ScopedApi):
     @extend_schema(responses=ExportJobOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
         jobs = selectors.export_jobs_of(request.user).select_related("unit")[:50]
@@ -110,17 +123,17 @@ class ExportJobListCreateApi(APIView):
         return Response(ExportJobOutputSerializer(job).data, status=code)
 
 
-class ExportJobDetailApi(APIView):
+class ExportJobDetailApi(ScopedApi):
     @extend_schema(responses=ExportJobOutputSerializer)
     def get(self, request: Request, job_id: UUID) -> Response:
         job = selectors.export_job_for(request.user, job_id)
         return Response(ExportJobOutputSerializer(job).data)
 
 
-class ExportJobFileApi(APIView):
+class ExportJobFileApi(ScopedApi):
     content_negotiation_class = AnyAccept
 
-    @extend_schema(responses={(200, "application/octet-stream"): FILE_RESPONSE})
+    @extend_schema(responses=FILE_TYPES)
     def get(self, request: Request, job_id: UUID) -> HttpResponse:
         job = selectors.export_job_for(request.user, job_id)
         if not job.file:
@@ -134,7 +147,7 @@ class ExportJobFileApi(APIView):
         )
 
 
-class MapHouseholdsApi(APIView):
+class MapHouseholdsApi(ScopedApi):
     """Households as GeoJSON points with their official status and engine class."""
 
     content_negotiation_class = AnyAccept
@@ -157,7 +170,7 @@ def _lang() -> str:
     return "en" if (get_language() or "vi").startswith("en") else "vi"
 
 
-class ReportTemplateListApi(APIView):
+class ReportTemplateListApi(ScopedApi):
     @extend_schema(
         parameters=[OpenApiParameter("unit", str, required=True)],
         responses=ReportTemplateOutputSerializer(many=True),
@@ -177,7 +190,7 @@ def _report_query(request: Request) -> tuple[Any, Any]:
     return unit, selectors.template_for(unit, query.validated_data["template"])
 
 
-class ReportPreviewApi(APIView):
+class ReportPreviewApi(ScopedApi):
     """The report's figures as they stand now (nothing is stored)."""
 
     @extend_schema(parameters=[ReportQuerySerializer], responses=ReportPreviewOutputSerializer)
@@ -188,7 +201,7 @@ class ReportPreviewApi(APIView):
         return Response(ReportPreviewOutputSerializer({**data, "rows": rows}).data)
 
 
-class ReportPreviewXlsxApi(APIView):
+class ReportPreviewXlsxApi(ScopedApi):
     content_negotiation_class = AnyAccept
 
     @extend_schema(parameters=[ReportQuerySerializer], responses={(200, XLSX): FILE_RESPONSE})
@@ -210,7 +223,7 @@ class ReportPreviewXlsxApi(APIView):
         return response
 
 
-class SentReportListCreateApi(APIView):
+class SentReportListCreateApi(ScopedApi):
     @extend_schema(
         parameters=[OpenApiParameter("unit", str, required=False)],
         responses=SentReportOutputSerializer(many=True),
@@ -247,14 +260,14 @@ class SentReportListCreateApi(APIView):
         return Response(SentReportOutputSerializer(report).data, status=status.HTTP_201_CREATED)
 
 
-class SentReportDetailApi(APIView):
+class SentReportDetailApi(ScopedApi):
     @extend_schema(responses=SentReportOutputSerializer)
     def get(self, request: Request, report_id: UUID) -> Response:
         report = selectors.sent_report_for(request.user, report_id)
         return Response(SentReportOutputSerializer(report).data)
 
 
-class SentReportFileApi(APIView):
+class SentReportFileApi(ScopedApi):
     content_negotiation_class = AnyAccept
 
     @extend_schema(responses={(200, XLSX): FILE_RESPONSE})
@@ -268,7 +281,7 @@ class SentReportFileApi(APIView):
         )
 
 
-class ReportCalendarApi(APIView):
+class ReportCalendarApi(ScopedApi):
     @extend_schema(
         parameters=[CalendarQuerySerializer], responses=CalendarEntrySerializer(many=True)
     )

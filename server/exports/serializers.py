@@ -28,7 +28,7 @@ class ExportJobInputSerializer(serializers.Serializer[Any]):
 
 
 class ExportJobOutputSerializer(serializers.ModelSerializer[ExportJob]):
-    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    unit = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     download_url = serializers.SerializerMethodField()
     status = serializers.ChoiceField(choices=JobStatus.choices)
 
