@@ -4,7 +4,7 @@ from typing import Any
 from uuid import UUID
 
 from django.db import transaction
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
@@ -67,7 +67,7 @@ FILE_TYPES = {
 }
 
 
-def stream_export(user: object, dataset: str, fmt: str, unit_code: str | None) -> HttpResponse:
+def stream_export(user: object, dataset: str, fmt: str, unit_code: str | None) -> HttpResponseBase:
     unit = selectors.unit_for(user, unit_code)
     table = selectors.table(user, dataset, unit)
     chunks = services.export_chunks(table, fmt, title=dataset)
@@ -87,7 +87,7 @@ class ExportStreamApi(ScopedApi):
         parameters=[UNIT_PARAM],
         responses=FILE_TYPES,
     )
-    def get(self, request: Request, dataset: str, fmt: str) -> HttpResponse:
+    def get(self, request: Request, dataset: str, fmt: str) -> HttpResponseBase:
         query = ExportQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         return stream_export(request.user, dataset, fmt, query.validated_data.get("unit"))
@@ -134,7 +134,7 @@ class ExportJobFileApi(ScopedApi):
     content_negotiation_class = AnyAccept
 
     @extend_schema(responses=FILE_TYPES)
-    def get(self, request: Request, job_id: UUID) -> HttpResponse:
+    def get(self, request: Request, job_id: UUID) -> HttpResponseBase:
         job = selectors.export_job_for(request.user, job_id)
         if not job.file:
             return HttpResponse(status=status.HTTP_404_NOT_FOUND)
@@ -156,7 +156,7 @@ class MapHouseholdsApi(ScopedApi):
         parameters=[UNIT_PARAM],
         responses={(200, "application/geo+json"): OpenApiResponse(OpenApiTypes.OBJECT)},
     )
-    def get(self, request: Request) -> HttpResponse:
+    def get(self, request: Request) -> HttpResponseBase:
         query = ExportQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         unit_code = query.validated_data.get("unit")
@@ -205,7 +205,7 @@ class ReportPreviewXlsxApi(ScopedApi):
     content_negotiation_class = AnyAccept
 
     @extend_schema(parameters=[ReportQuerySerializer], responses={(200, XLSX): FILE_RESPONSE})
-    def get(self, request: Request) -> HttpResponse:
+    def get(self, request: Request) -> HttpResponseBase:
         unit, template = _report_query(request)
         lang = _lang()
         content = services.report_xlsx(
@@ -271,12 +271,12 @@ class SentReportFileApi(ScopedApi):
     content_negotiation_class = AnyAccept
 
     @extend_schema(responses={(200, XLSX): FILE_RESPONSE})
-    def get(self, request: Request, report_id: UUID) -> HttpResponse:
+    def get(self, request: Request, report_id: UUID) -> HttpResponseBase:
         report = selectors.sent_report_for(request.user, report_id)
         return FileResponse(
             report.file.open("rb"),
             as_attachment=True,
-            filename=report.file.name.rsplit("/", 1)[-1],
+            filename=(report.file.name or "report.xlsx").rsplit("/", 1)[-1],
             content_type=XLSX,
         )
 

@@ -24,7 +24,7 @@ from server.exports.writers import Cell
 from server.registry.choices import ETHNICITY_CHOICES, HouseholdStatus, Relation, Sex
 from server.registry.models import Unit
 
-CHUNK_SIZE = 2000
+CHUNK_SIZE = 5000
 
 Row = tuple[Cell, ...]
 Feature = tuple[float | None, float | None, dict[str, Any]]

@@ -28,7 +28,9 @@ class ExportJobInputSerializer(serializers.Serializer[Any]):
 
 
 class ExportJobOutputSerializer(serializers.ModelSerializer[ExportJob]):
-    unit = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    unit: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
     download_url = serializers.SerializerMethodField()
     status = serializers.ChoiceField(choices=JobStatus.choices)
 
@@ -56,7 +58,9 @@ class ExportJobOutputSerializer(serializers.ModelSerializer[ExportJob]):
 
 
 class ReportTemplateOutputSerializer(serializers.ModelSerializer[ReportTemplate]):
-    province = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    province: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = ReportTemplate
@@ -85,9 +89,15 @@ class ReportSendInputSerializer(serializers.Serializer[Any]):
 
 
 class SentReportOutputSerializer(serializers.ModelSerializer[SentReport]):
-    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    template = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    sent_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    unit: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    template: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    sent_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     file_url = serializers.SerializerMethodField()
 
     class Meta:

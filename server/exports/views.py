@@ -98,7 +98,8 @@ class MapView(StaffRequiredMixin, TemplateView):
         csp_update({"img-src": _tile_sources()}) if _tile_sources() else (lambda f: f)
     )
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        return super().dispatch(request, *args, **kwargs)
+        response: HttpResponseBase = super().dispatch(request, *args, **kwargs)
+        return response
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -185,7 +185,7 @@ def _row_xml(values: Sequence[Cell], style: str = "") -> str:
         elif value is None:
             cells.append(_EMPTY)
         elif kind is bool:
-            cells.append(f'<c{style} t="b"><v>{int(value)}</v></c>')  # type: ignore[arg-type]
+            cells.append(f'<c{style} t="b"><v>{int(value)}</v></c>')
         else:
             cells.append(f"<c{style}><v>{value!r}</v></c>")
     return f"<row>{''.join(cells)}</row>"
