@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "server.sync_api",
     "server.webapp",
     "server.demo",
+    "server.reports",
 ]
 
 MIDDLEWARE = [
