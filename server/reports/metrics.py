@@ -46,6 +46,7 @@ class HouseholdFacts:
     causes: tuple[str, ...] = ()
     indicators: tuple[tuple[str, str], ...] = ()
     history: Mapping[int, str] = field(default_factory=dict)
+    incomes: Mapping[int, int] = field(default_factory=dict)
     member_ethnicities: tuple[str, ...] = ()
 
 
@@ -108,9 +109,28 @@ def _history_keys(facts: HouseholdFacts) -> list[str]:
     return keys
 
 
+def household_sums(facts: HouseholdFacts) -> list[tuple[str, int]]:
+    """Income per person of the years the household was officially poor, for the ×k targets.
+
+    `y:<year>:inc:sum` adds the income of that year's assessment, `y:<year>:inc:n` counts it.
+    """
+    sums = []
+    em = "em" in facts.groups
+    for year, status in facts.history.items():
+        income = facts.incomes.get(year)
+        if status != "poor" or income is None:
+            continue
+        for g in ("", "em:") if em else ("",):
+            sums += [(f"y:{year}:{g}inc:sum", income), (f"y:{year}:{g}inc:n", 1)]
+    return sums
+
+
 def count_keys(households: Iterable[HouseholdFacts]) -> dict[str, int]:
+    """Sum every household's counters: 1 per key, plus the income sums."""
     totals: dict[str, int] = {}
     for facts in households:
         for key in household_keys(facts):
             totals[key] = totals.get(key, 0) + 1
+        for key, value in household_sums(facts):
+            totals[key] = totals.get(key, 0) + value
     return totals

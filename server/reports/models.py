@@ -51,6 +51,25 @@ class DirtyVillage(models.Model):
         return f"dirty {self.village_id}"
 
 
+class PoorCommune(models.Model):
+    """A commune on the list of poor (especially difficult) communes, for targets of that group.
+
+    Kept in this app as data per unit: the registry does not know the list.
+    """
+
+    unit = models.OneToOneField(
+        Unit, on_delete=models.CASCADE, related_name="+", verbose_name=_("commune")
+    )
+    decision_ref = models.CharField(_("decision"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("poor commune")
+        verbose_name_plural = _("poor communes")
+
+    def __str__(self) -> str:
+        return str(self.unit)
+
+
 class TargetGroup(models.TextChoices):
     ALL = "all", _("All households")
     ETHNIC_MINORITY = "ethnic_minority", _("Ethnic-minority households")

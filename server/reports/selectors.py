@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from uuid import UUID
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 
 from server.accounts import access
@@ -25,7 +25,15 @@ from server.reports.metrics import (
     count_keys,
     household_keys,
 )
-from server.reports.models import DirtyVillage, VillageFigure
+from server.reports.models import (
+    DirtyVillage,
+    PoorCommune,
+    Target,
+    TargetGroup,
+    TargetMeasure,
+    VillageFigure,
+)
+from server.reports.progress import Progress, YearPoint, progress
 from server.submissions.models import Assessment
 
 FACT_CHUNK = 200
@@ -51,6 +59,21 @@ def village_areas(village_ids: Sequence[int]) -> dict[int, str]:
 def _histories(household_ids: Sequence[UUID]) -> dict[UUID, dict[int, str]]:
     """Official status per review year; filled from the registry's status history."""
     return {}
+
+
+def _incomes(village_ids: Sequence[int]) -> dict[UUID, dict[int, int]]:
+    """Income per person of each household's last assessment in each review year."""
+    rows = (
+        Assessment.objects.filter(
+            household__village_id__in=village_ids, income_per_person__isnull=False
+        )
+        .order_by("created_at", "pk")
+        .values_list("household_id", "review_year", "income_per_person")
+    )
+    incomes: dict[UUID, dict[int, int]] = {}
+    for hid, year, income in rows:
+        incomes.setdefault(hid, {})[year] = int(income)
+    return incomes
 
 
 def _rosters(village_ids: Sequence[int]) -> tuple[dict[UUID, list[str]], dict[UUID, str]]:
@@ -91,6 +114,7 @@ def _facts_chunk(village_ids: list[int]) -> Iterator[tuple[UUID, int, HouseholdF
         .order_by("village_id", "code")
     )
     histories = _histories([r[0] for r in rows])
+    incomes = _incomes(village_ids)
     for hid, village_id, status, *flags in rows:
         klass, indicators = latest.get(hid, (NO_CLASS, ()))
         yield (
@@ -104,6 +128,7 @@ def _facts_chunk(village_ids: list[int]) -> Iterator[tuple[UUID, int, HouseholdF
                 head_ethnicity=heads.get(hid, ""),
                 indicators=indicators,
                 history=histories.get(hid, {}),
+                incomes=incomes.get(hid, {}),
                 member_ethnicities=tuple(ethnicities.get(hid, ())),
             ),
         )
@@ -403,3 +428,122 @@ def all_village_ids() -> QuerySet[Unit, int]:
     return (
         Unit.objects.filter(level=UnitLevel.VILLAGE).order_by("path").values_list("pk", flat=True)
     )
+
+
+# --- children and targets ----------------------------------------------------------
+
+
+def _child_of(path: str, children: Sequence[Unit]) -> Unit | None:
+    return next((c for c in children if path.startswith(c.path)), None)
+
+
+def children_counters(unit: Unit, prefixes: Sequence[str]) -> dict[int, dict[str, int]]:
+    """Counters starting with any of `prefixes`, per child unit, in one grouped read.
+
+    Dirty villages are recomputed live, as in `unit_counters`.
+    """
+    children = list(child_units(unit))
+    dirty = dirty_village_ids(unit)
+    result: dict[int, dict[str, int]] = {c.pk: {} for c in children}
+    wanted = Q()
+    for prefix in prefixes:
+        wanted |= Q(metric__startswith=prefix)
+    rows = (
+        VillageFigure.objects.filter(path__startswith=unit.path)
+        .filter(wanted)
+        .exclude(village_id__in=dirty)
+        .values_list("path", "metric", "value")
+    )
+    live = village_counters(dirty)
+    live_paths = dict(villages_paths(dirty))
+    items = [(p, m, v) for p, m, v in rows]
+    items += [
+        (live_paths[vid], m, v)
+        for vid, counters in live.items()
+        for m, v in counters.items()
+        if m.startswith(tuple(prefixes))
+    ]
+    for path, metric, value in items:
+        child = _child_of(path, children)
+        if child is not None:
+            bucket = result[child.pk]
+            bucket[metric] = bucket.get(metric, 0) + value
+    return result
+
+
+def year_points(c: Mapping[str, int], group: str) -> dict[int, YearPoint]:
+    """Official figures per review year for the group ("all" or "em") from counters."""
+    g = "em:" if group == TargetGroup.ETHNIC_MINORITY else ""
+    points = {}
+    for year in history_years(c):
+        households = _year_total(c, year, g)
+        if not households:
+            continue
+        points[year] = YearPoint(
+            year=year,
+            households=households,
+            poor=c.get(f"y:{year}:{g}st:poor", 0),
+            near_poor=c.get(f"y:{year}:{g}st:near_poor", 0),
+            income_sum=c.get(f"y:{year}:{g}inc:sum", 0),
+            income_count=c.get(f"y:{year}:{g}inc:n", 0),
+        )
+    return points
+
+
+def poor_communes_under(unit: Unit) -> list[Unit]:
+    ids = PoorCommune.objects.values("unit_id")
+    return list(Unit.objects.descendants_of(unit).filter(pk__in=ids))
+
+
+def target_counters(target: Target, unit: Unit | None = None) -> dict[str, int]:
+    """The counters a target is measured on: its unit's, or only its poor communes'."""
+    unit = unit or target.unit
+    if target.group != TargetGroup.POOR_COMMUNES:
+        return unit_counters(unit)
+    totals: dict[str, int] = {}
+    for commune in poor_communes_under(unit):
+        for metric, value in unit_counters(commune).items():
+            totals[metric] = totals.get(metric, 0) + value
+    return totals
+
+
+def target_progress(target: Target, unit: Unit | None = None) -> Progress:
+    """Progress of the target, measured on `unit` (default: the target's own unit)."""
+    return progress(
+        measure=target.measure,
+        value=target.value,
+        base_year=target.base_year,
+        target_year=target.target_year,
+        points=year_points(target_counters(target, unit), target.group),
+    )
+
+
+@dataclass(frozen=True)
+class RankedUnit:
+    unit: Unit
+    progress: Progress
+    rank: int
+
+
+def target_ranking(target: Target) -> list[RankedUnit]:
+    """The target applied to each unit one level down, best first ("thi đua").
+
+    Units on track come first; then, lower latest values first (higher for income).
+    """
+    children = list(child_units(target.unit))
+    sign = -1 if target.measure == TargetMeasure.INCOME_MULTIPLE else 1
+    scored = [(c, target_progress(target, c)) for c in children]
+    scored = [(c, p) for c, p in scored if p.latest is not None]
+    scored.sort(key=lambda cp: (cp[1].on_track is not True, sign * (cp[1].latest or 0), cp[0].name))
+    return [RankedUnit(unit=c, progress=p, rank=i) for i, (c, p) in enumerate(scored, start=1)]
+
+
+def targets_for_user(user: object) -> QuerySet[Target]:
+    return Target.objects.filter(unit__in=access.visible_units(user)).select_related("unit")
+
+
+def target_for_user(*, user: object, pk: int) -> Target:
+    target = targets_for_user(user).filter(pk=pk).first()
+    if target is None:
+        raise Http404
+    return target
