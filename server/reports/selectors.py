@@ -38,6 +38,9 @@ from server.submissions.models import Assessment
 
 FACT_CHUNK = 200
 """Villages read per round of queries when facts are built in bulk."""
+LIST_CHUNK = 4
+"""Villages read per round when listing the households behind a figure: a page is
+usually full after the first round, so a small round answers fast on a large province."""
 
 # --- household facts ---------------------------------------------------------------
 
@@ -98,10 +101,12 @@ def _latest(village_ids: Sequence[int]) -> dict[UUID, tuple[str, tuple[tuple[str
     return latest
 
 
-def household_facts(village_ids: Sequence[int]) -> Iterator[tuple[UUID, int, HouseholdFacts]]:
+def household_facts(
+    village_ids: Sequence[int], chunk: int = FACT_CHUNK
+) -> Iterator[tuple[UUID, int, HouseholdFacts]]:
     """(household id, village id, facts) of every household in the villages, in chunks."""
-    for start in range(0, len(village_ids), FACT_CHUNK):
-        yield from _facts_chunk(list(village_ids[start : start + FACT_CHUNK]))
+    for start in range(0, len(village_ids), chunk):
+        yield from _facts_chunk(list(village_ids[start : start + chunk]))
 
 
 def _facts_chunk(village_ids: list[int]) -> Iterator[tuple[UUID, int, HouseholdFacts]]:
@@ -409,7 +414,7 @@ def households_for_key(
     """
     village_ids = list(villages_under(unit).values_list("pk", flat=True).order_by("path"))
     wanted: list[UUID] = []
-    for hid, _village, facts in household_facts(village_ids):
+    for hid, _village, facts in household_facts(village_ids, chunk=LIST_CHUNK):
         if key in household_keys(facts):
             wanted.append(hid)
             if len(wanted) >= offset + limit:
