@@ -4,6 +4,7 @@ Every variable is listed in .env.example. The embedded default needs no services
 SQLite under var/, media on local disk, background tasks run inline.
 """
 
+import warnings
 from datetime import timedelta
 from pathlib import Path
 
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_htmx",
     "server.common",
     "server.accounts",
     "server.registry",
@@ -71,19 +73,24 @@ INSTALLED_APPS = [
     "server.evidence",
     "server.sync_api",
     "server.webapp",
+    "server.console",
     "server.demo",
     "server.reports",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Serves the console's static files (its CSS and vendored libraries) in every mode.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "server.api.middleware.BodySizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "server.console.middleware.VietnameseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, so a lockout raised by any password check becomes its answer.
@@ -182,6 +189,13 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Static files are found in the apps at request time: no collectstatic step to forget.
+WHITENOISE_USE_FINDERS = True
+# STATIC_ROOT exists only after an optional collectstatic; the finders serve without it.
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+WHITENOISE_AUTOREFRESH = DEBUG
+LOGIN_URL = "console:login"
+LOGIN_REDIRECT_URL = "console:home"
 MEDIA_URL = env_str("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 

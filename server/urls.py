@@ -23,10 +23,16 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("server.evidence.urls")),
 ]
 
+# The staff console: its shell, then each app's pages under its own prefix.
+console_patterns: list[URLPattern | URLResolver] = [
+    path("", include("server.console.console_urls")),
+]
+
 urlpatterns = [
     path("", RedirectView.as_view(url="/app/", permanent=False), name="home"),
     path("admin/", admin.site.urls),
     path("app/", include("server.webapp.urls")),
+    path("console/", include(console_patterns)),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(

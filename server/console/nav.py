@@ -1,0 +1,27 @@
+"""The console's navigation as data: each app appends its entry here.
+
+An entry whose URL does not resolve (its app is not installed) is skipped, and `roles`
+limits who sees it; pages still check access themselves.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from server.accounts.models import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: str | Promise
+    description: str | Promise
+    roles: frozenset[str] | None = None  # None: every staff role
+
+
+NAV: list[NavItem] = [
+    NavItem("console:home", _("Home"), _("Start page of the staff console.")),
+]
+
+ADMIN_ROLES = frozenset({Role.PROVINCE_ADMIN})
