@@ -16,7 +16,7 @@ from django.http import Http404
 
 from server.accounts import access
 from server.registry.choices import ETHNICITIES, AreaType, HouseholdStatus, UnitLevel
-from server.registry.models import Household, Member, Unit
+from server.registry.models import Household, HouseholdStatusRecord, Member, Unit
 from server.reports.metrics import (
     GROUP_FLAGS,
     NO_AREA,
@@ -59,9 +59,13 @@ def village_areas(village_ids: Sequence[int]) -> dict[int, str]:
     return areas
 
 
-def _histories(household_ids: Sequence[UUID]) -> dict[UUID, dict[int, str]]:
-    """Official status per review year; filled from the registry's status history."""
-    return {}
+def _histories(village_ids: Sequence[int]) -> dict[UUID, dict[int, str]]:
+    """Official status per review year, from the commune's decisions on record."""
+    rows = HouseholdStatusRecord.objects.filter(household__village_id__in=village_ids)
+    histories: dict[UUID, dict[int, str]] = {}
+    for hid, year, status in rows.values_list("household_id", "year", "status"):
+        histories.setdefault(hid, {})[year] = status
+    return histories
 
 
 def _incomes(village_ids: Sequence[int]) -> dict[UUID, dict[int, int]]:
@@ -115,12 +119,12 @@ def _facts_chunk(village_ids: list[int]) -> Iterator[tuple[UUID, int, HouseholdF
     latest = _latest(village_ids)
     rows = list(
         Household.objects.filter(village_id__in=village_ids)
-        .values_list("pk", "village_id", "status", *_FLAG_FIELDS)
+        .values_list("pk", "village_id", "status", "poverty_causes", *_FLAG_FIELDS)
         .order_by("village_id", "code")
     )
-    histories = _histories([r[0] for r in rows])
+    histories = _histories(village_ids)
     incomes = _incomes(village_ids)
-    for hid, village_id, status, *flags in rows:
+    for hid, village_id, status, causes, *flags in rows:
         klass, indicators = latest.get(hid, (NO_CLASS, ()))
         yield (
             hid,
@@ -132,6 +136,7 @@ def _facts_chunk(village_ids: list[int]) -> Iterator[tuple[UUID, int, HouseholdF
                 groups=frozenset(g for g, on in zip(GROUP_FLAGS, flags, strict=True) if on),
                 head_ethnicity=heads.get(hid, ""),
                 indicators=indicators,
+                causes=tuple(sorted(set(causes or ()))),
                 history=histories.get(hid, {}),
                 incomes=incomes.get(hid, {}),
                 member_ethnicities=tuple(ethnicities.get(hid, ())),
