@@ -26,6 +26,7 @@ api_v1: list[URLPattern | URLResolver] = [
 # The staff console: its shell, then each app's pages under its own prefix.
 console_patterns: list[URLPattern | URLResolver] = [
     path("", include("server.console.console_urls")),
+    path("reports/", include("server.reports.console_urls")),
 ]
 
 urlpatterns = [

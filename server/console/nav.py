@@ -22,6 +22,7 @@ class NavItem:
 
 NAV: list[NavItem] = [
     NavItem("console:home", _("Home"), _("Start page of the staff console.")),
+    NavItem("reports:home", _("Reports"), _("Figures, transitions and targets of your area.")),
 ]
 
 ADMIN_ROLES = frozenset({Role.PROVINCE_ADMIN})

@@ -557,3 +557,82 @@ def target_for_user(*, user: object, pk: int) -> Target:
     if target is None:
         raise Http404
     return target
+
+
+# --- dashboard pieces --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChildRow:
+    """One unit one level down, for the drill-down table and the ranking."""
+
+    unit: Unit
+    row: StatusRow
+    rates: tuple[tuple[int, Decimal | None], ...]
+    cut_points: Decimal | None
+
+
+def child_rows(unit: Unit, year: int | None) -> list[ChildRow]:
+    """Each child's households and rates, its poverty rate per year, and the cut into `year`."""
+    per_child = children_counters(unit, ["hh", "st:", "cl:", "y:"])
+    rows = []
+    for child in child_units(unit):
+        c = per_child.get(child.pk, {})
+        points = year_points(c, TargetGroup.ALL)
+        rates = tuple((y, p.poor_rate) for y, p in sorted(points.items()))
+        rows.append(
+            ChildRow(
+                unit=child,
+                row=_status_row(c, child.code, "st", "cl", "hh"),
+                rates=rates,
+                cut_points=_cut(points, year),
+            )
+        )
+    return rows
+
+
+def _cut(points: Mapping[int, YearPoint], year: int | None) -> Decimal | None:
+    """Points the poverty rate fell from the end of `year - 1` to the end of `year`."""
+    if year is None or year not in points or year - 1 not in points:
+        return None
+    now, before = points[year].poor_rate, points[year - 1].poor_rate
+    if now is None or before is None:
+        return None
+    return before - now
+
+
+def ranking(rows: Sequence[ChildRow]) -> list[ChildRow]:
+    """Largest cut first ("thi đua"); units with no two years of decisions go last."""
+    return sorted(rows, key=lambda r: (r.cut_points is None, -(r.cut_points or 0), r.unit.name))
+
+
+def unit_rates(unit: Unit) -> dict[int, YearPoint]:
+    return year_points(unit_counters(unit), TargetGroup.ALL)
+
+
+def unit_ancestors(unit: Unit, user: object) -> list[Unit]:
+    """The unit's ancestors the user may open, top first, for the breadcrumbs."""
+    codes = unit.path.strip("/").split("/")[:-1]
+    found = {u.code: u for u in access.visible_units(user).filter(code__in=codes)}
+    return [found[c] for c in codes if c in found]
+
+
+def top_units(user: object) -> QuerySet[Unit]:
+    """The highest units the user covers: where their dashboard starts."""
+    visible = access.visible_units(user)
+    return visible.exclude(parent__in=visible).order_by("path")
+
+
+def household_for_user(*, user: object, pk: UUID) -> Household:
+    household = access.visible_households(user).select_related("village").filter(pk=pk).first()
+    if household is None:
+        raise Http404
+    return household
+
+
+def household_history(household: Household) -> QuerySet[HouseholdStatusRecord]:
+    return HouseholdStatusRecord.objects.filter(household=household).order_by("year")
+
+
+def household_latest(household: Household) -> Assessment | None:
+    return Assessment.objects.filter(household=household, is_latest=True).first()
