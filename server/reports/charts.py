@@ -76,7 +76,7 @@ def ranking(rows: Sequence[ChildRow]) -> dict:  # type: ignore[type-arg]
                  plugins={"legend": {"display": False}})  # fmt: skip
 
 
-def target(progress: Progress, goal_label: str) -> dict:  # type: ignore[type-arg]
+def target(progress: Progress, goal_label: str, *, percent: bool = False) -> dict:  # type: ignore[type-arg]
     years = sorted({*(y for y, _v in progress.series), *(y for y, _v in progress.required)})
     measured = dict(progress.series)
     required = dict(progress.required)
@@ -87,7 +87,7 @@ def target(progress: Progress, goal_label: str) -> dict:  # type: ignore[type-ar
          "borderColor": "#c2571a", "backgroundColor": "#c2571a", "borderDash": [6, 4],
          "spanGaps": True},
     ]  # fmt: skip
-    return _base("line", [str(y) for y in years], datasets)
+    return _base("line", [str(y) for y in years], datasets, percent=percent)
 
 
 def target_ranking(

@@ -174,6 +174,7 @@ class TargetView(StaffRequiredMixin, TemplateView):
         target = selectors.target_for_user(user=self.request.user, pk=int(self.kwargs["pk"]))
         progress = selectors.target_progress(target)
         ranked = selectors.target_ranking(target)
+        is_rate = target.measure in ("rate_below", "rate_cut", "near_poor_below")
         return {
             **super().get_context_data(**kwargs),
             "target": target,
@@ -181,11 +182,11 @@ class TargetView(StaffRequiredMixin, TemplateView):
             "crumbs": [*selectors.unit_ancestors(target.unit, self.request.user), target.unit],
             "progress": progress,
             "ranked": ranked,
-            "chart_target": charts.target(progress, _goal_label(target)),
+            "chart_target": charts.target(progress, _goal_label(target), percent=is_rate),
             "chart_ranking": charts.target_ranking(
                 [r.unit.name for r in ranked],
                 [r.progress.latest for r in ranked],
                 [r.progress.on_track for r in ranked],
             ),
-            "is_rate": target.measure in ("rate_below", "rate_cut", "near_poor_below"),
+            "is_rate": is_rate,
         }
