@@ -64,12 +64,14 @@ CREATE TEMP TABLE v AS
 INSERT INTO registry_household (id, commune_id, village_id, code, head_name, address,
   is_ethnic_minority, has_meritorious_member, receives_social_assistance, no_labour_capacity,
   status, status_year, revision, flagged_for_review, flag_reason, search_text,
-  created_at, updated_at)
+  poverty_causes, policies_received, policies_needed, created_at, updated_at)
 SELECT gen_random_uuid(), v.parent_id, v.id, 'B' || g, 'Chủ hộ ' || g, '',
   (g % 3 = 0), (g % 19 = 0), (g % 8 = 0), (g % 23 = 0),
   CASE WHEN g % 100 < 6 THEN 'poor' WHEN g % 100 < 11 THEN 'near_poor'
        WHEN g % 100 < 30 THEN 'middle' ELSE 'not_poor' END,
-  2025, 1, false, '', '', now(), now()
+  2025, 1, false, '', '',
+  CASE WHEN g % 100 < 6 THEN '["no_capital", "no_land"]'::jsonb ELSE '[]'::jsonb END,
+  '[]'::jsonb, '[]'::jsonb, now(), now()
 FROM generate_series(1, {n}) g JOIN v ON v.n = g % {villages};
 INSERT INTO registry_member (id, household_id, full_name, name_folded, sex, birth_year,
   relation, ethnicity, revision, created_at, updated_at)
@@ -118,10 +120,10 @@ def _history_sql() -> str:
     for year in YEARS:
         shift = 2025 - year
         rows.append(
-            f"INSERT INTO {table} (household_id, year, status, decided_at, decision_ref) "
+            f"INSERT INTO {table} (household_id, year, status, decided_on, decision_ref, recorded_at) "
             f"SELECT id, {year}, CASE WHEN abs(hashtext(code)) % 100 < {6 + shift} THEN 'poor' "
             f"WHEN abs(hashtext(code)) % 100 < {11 + shift} THEN 'near_poor' ELSE 'not_poor' END, "
-            f"now(), 'QĐ {year}' FROM registry_household;"
+            f"date '{year}-12-15', 'QĐ {year}', now() FROM registry_household;"
         )
     return "\n".join(rows)
 

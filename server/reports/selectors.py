@@ -447,9 +447,12 @@ def _child_of(path: str, children: Sequence[Unit]) -> Unit | None:
     return next((c for c in children if path.startswith(c.path)), None)
 
 
-def children_counters(unit: Unit, prefixes: Sequence[str]) -> dict[int, dict[str, int]]:
+def children_counters(
+    unit: Unit, prefixes: Sequence[str], within: Sequence[str] | None = None
+) -> dict[int, dict[str, int]]:
     """Counters starting with any of `prefixes`, per child unit, in one grouped read.
 
+    `within` keeps only villages under those paths (the poor communes of a target).
     Dirty villages are recomputed live, as in `unit_counters`.
     """
     children = list(child_units(unit))
@@ -473,9 +476,10 @@ def children_counters(unit: Unit, prefixes: Sequence[str]) -> dict[int, dict[str
         for m, v in counters.items()
         if m.startswith(tuple(prefixes))
     ]
+    keep = tuple(within) if within is not None else None
     for path, metric, value in items:
         child = _child_of(path, children)
-        if child is not None:
+        if child is not None and (keep is None or path.startswith(keep)):
             bucket = result[child.pk]
             bucket[metric] = bucket.get(metric, 0) + value
     return result
@@ -539,11 +543,22 @@ def target_ranking(target: Target) -> list[RankedUnit]:
     """The target applied to each unit one level down, best first ("thi đua").
 
     Units on track come first; then, lower latest values first (higher for income).
+    One grouped read of the yearly counters serves every unit.
     """
-    children = list(child_units(target.unit))
+    within = None
+    if target.group == TargetGroup.POOR_COMMUNES:
+        within = [c.path for c in poor_communes_under(target.unit)]
+    per_child = children_counters(target.unit, ["y:"], within)
     sign = -1 if target.measure == TargetMeasure.INCOME_MULTIPLE else 1
-    scored = [(c, target_progress(target, c)) for c in children]
-    scored = [(c, p) for c, p in scored if p.latest is not None]
+    scored = []
+    for child in child_units(target.unit):
+        points = year_points(per_child.get(child.pk, {}), target.group)
+        result = progress(
+            measure=target.measure, value=target.value, base_year=target.base_year,
+            target_year=target.target_year, points=points,
+        )  # fmt: skip
+        if result.latest is not None:
+            scored.append((child, result))
     scored.sort(key=lambda cp: (cp[1].on_track is not True, sign * (cp[1].latest or 0), cp[0].name))
     return [RankedUnit(unit=c, progress=p, rank=i) for i, (c, p) in enumerate(scored, start=1)]
 
