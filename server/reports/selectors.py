@@ -443,8 +443,10 @@ def all_village_ids() -> QuerySet[Unit, int]:
 # --- children and targets ----------------------------------------------------------
 
 
-def _child_of(path: str, children: Sequence[Unit]) -> Unit | None:
-    return next((c for c in children if path.startswith(c.path)), None)
+def _child_path(path: str, parent_path: str) -> str:
+    """The path of the child of `parent_path` that `path` lies under (paths end with "/")."""
+    code = path[len(parent_path) :].split("/", 1)[0]
+    return f"{parent_path}{code}/"
 
 
 def children_counters(
@@ -477,10 +479,11 @@ def children_counters(
         if m.startswith(tuple(prefixes))
     ]
     keep = tuple(within) if within is not None else None
+    by_path = {c.path: c.pk for c in children}
     for path, metric, value in items:
-        child = _child_of(path, children)
+        child = by_path.get(_child_path(path, unit.path))
         if child is not None and (keep is None or path.startswith(keep)):
-            bucket = result[child.pk]
+            bucket = result[child]
             bucket[metric] = bucket.get(metric, 0) + value
     return result
 
