@@ -22,7 +22,9 @@ def _num(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def _base(kind: str, labels_: list[str], datasets: list[dict[str, Any]], **options: Any) -> dict:  # type: ignore[type-arg]
+def _base(
+    kind: str, labels_: list[str], datasets: list[dict[str, Any]], **options: Any
+) -> dict[str, Any]:
     return {
         "type": kind,
         "data": {"labels": labels_, "datasets": datasets},
@@ -33,7 +35,7 @@ def _base(kind: str, labels_: list[str], datasets: list[dict[str, Any]], **optio
 
 def rates_over_years(
     unit_name: str, own: Mapping[int, YearPoint], children: Sequence[ChildRow]
-) -> dict:  # type: ignore[type-arg]
+) -> dict[str, Any]:
     """Poverty rate per year of the unit (thick) and of up to nine units below it."""
     years = sorted({*own, *(y for c in children for y, _r in c.rates)})
     series = [(unit_name, {y: p.poor_rate for y, p in own.items()}, 4)]
@@ -47,7 +49,7 @@ def rates_over_years(
     return _base("line", [str(y) for y in years], datasets, percent=True)
 
 
-def transitions(row: TransitionRow) -> dict:  # type: ignore[type-arg]
+def transitions(row: TransitionRow) -> dict[str, Any]:
     names = labels.TRANSITION_ORDER
     figures: list[Figure] = [getattr(row, n) for n in names]
     colours = ["#8a6d00", "#8a6d00", "#1b6b4f", "#1b6b4f", "#a23b3b", "#c2571a", "#a23b3b",
@@ -58,7 +60,7 @@ def transitions(row: TransitionRow) -> dict:  # type: ignore[type-arg]
                  plugins={"legend": {"display": False}})  # fmt: skip
 
 
-def indicators(figures: Sequence[Figure]) -> dict:  # type: ignore[type-arg]
+def indicators(figures: Sequence[Figure]) -> dict[str, Any]:
     dataset = {"label": _("Deprivation rate"), "data": [_num(f.rate) for f in figures],
                "backgroundColor": "#c2571a"}  # fmt: skip
     codes = [f.key.split(":")[1] for f in figures]
@@ -66,7 +68,7 @@ def indicators(figures: Sequence[Figure]) -> dict:  # type: ignore[type-arg]
                  plugins={"legend": {"display": False}})  # fmt: skip
 
 
-def ranking(rows: Sequence[ChildRow]) -> dict:  # type: ignore[type-arg]
+def ranking(rows: Sequence[ChildRow]) -> dict[str, Any]:
     ranked = [r for r in rows if r.cut_points is not None]
     dataset = {"label": _("Cut in the poverty rate (points)"),
                "data": [_num(r.cut_points) for r in ranked],
@@ -76,7 +78,7 @@ def ranking(rows: Sequence[ChildRow]) -> dict:  # type: ignore[type-arg]
                  plugins={"legend": {"display": False}})  # fmt: skip
 
 
-def target(progress: Progress, goal_label: str, *, percent: bool = False) -> dict:  # type: ignore[type-arg]
+def target(progress: Progress, goal_label: str, *, percent: bool = False) -> dict[str, Any]:
     years = sorted({*(y for y, _v in progress.series), *(y for y, _v in progress.required)})
     measured = dict(progress.series)
     required = dict(progress.required)
@@ -92,7 +94,7 @@ def target(progress: Progress, goal_label: str, *, percent: bool = False) -> dic
 
 def target_ranking(
     names: Sequence[str], values: Sequence[Decimal | None], on_track: Sequence[bool | None]
-) -> dict:  # type: ignore[type-arg]
+) -> dict[str, Any]:
     dataset = {"label": _("Latest"), "data": [_num(v) for v in values],
                "backgroundColor": ["#1b6b4f" if t else "#a23b3b" for t in on_track]}  # fmt: skip
     return _base("bar", list(names), [dataset], indexAxis="y",

@@ -13,6 +13,7 @@ run again: (household, year) is unique and existing rows are kept.
 import random
 from datetime import date
 from decimal import Decimal
+from uuid import UUID
 
 from server.registry.choices import HouseholdStatus, UnitLevel
 from server.registry.models import HouseholdStatusRecord, Unit
@@ -53,11 +54,12 @@ def _earlier_history(province: Unit) -> None:
     rows = HouseholdStatusRecord.objects.filter(
         household__village__path__startswith=province.path
     ).order_by("household_id", "year")
-    earliest: dict[object, tuple[int, str]] = {}
+    earliest: dict[UUID, tuple[int, str]] = {}
     for household_id, year, status in rows.values_list("household_id", "year", "status"):
         earliest.setdefault(household_id, (year, status))
     records = []
-    for household_id, (year, status) in sorted(earliest.items(), key=lambda kv: str(kv[0])):
+    for household_id, (year, first) in sorted(earliest.items(), key=lambda kv: str(kv[0])):
+        status = first
         rng = random.Random(f"reports-{household_id}")  # noqa: S311 - demo data, not security
         for earlier in range(year - 1, EARLIEST_YEAR - 1, -1):
             weights = _EARLIER[status]

@@ -79,7 +79,8 @@ def _incomes(village_ids: Sequence[int]) -> dict[UUID, dict[int, int]]:
     )
     incomes: dict[UUID, dict[int, int]] = {}
     for hid, year, income in rows:
-        incomes.setdefault(hid, {})[year] = int(income)
+        if income is not None:  # excluded by the filter; narrows the type
+            incomes.setdefault(hid, {})[year] = income
     return incomes
 
 
