@@ -248,6 +248,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evidence.expire_incomplete_uploads",
         "schedule": 3600.0,
     },
+    "reports-figures-refresh": {"task": "reports.figures_refresh", "schedule": 60.0},
 }
 
 REST_FRAMEWORK = {

@@ -96,3 +96,16 @@ def test_stored_counters_equal_a_recomputation_after_refresh_and_writes(mixed: T
         VillageFigure.objects.filter(village=mixed.village1a).values_list("metric", "value")
     )
     assert stored == selectors.village_counters([mixed.village1a.pk])[mixed.village1a.pk]
+
+
+def test_report_figures_command_folds_dirty_villages_and_rebuilds(mixed: Tree) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("report_figures", stdout=out)
+    assert out.getvalue() == "3 villages recomputed\n"
+    assert DirtyVillage.objects.count() == 0
+    call_command("report_figures", "--rebuild", stdout=out)
+    assert out.getvalue() == "3 villages recomputed\n" * 2  # every village of both provinces
