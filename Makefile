@@ -25,8 +25,9 @@ demo: migrate
 
 run: demo
 	@echo ""
-	@echo "Open http://$(HOST)/app/ (volunteer app), http://$(HOST)/admin/ (administration),"
-	@echo "     http://$(HOST)/api/docs/ (API documentation). Sign in with a demo login above."
+	@echo "Open http://$(HOST)/app/ (volunteer app), http://$(HOST)/console/ (staff console),"
+	@echo "     http://$(HOST)/admin/ (administration), http://$(HOST)/api/docs/ (API documentation)."
+	@echo "     Sign in with a demo login above."
 	@echo ""
 	$(PY) manage.py runserver $(HOST)
 

@@ -23,6 +23,11 @@ export default [
     languageOptions: { sourceType: "script", globals: globals.serviceworker },
   },
   {
+    files: ["server/reports/static/reports/*.js"],
+    languageOptions: { sourceType: "script", globals: globals.browser },
+  },
+  { ignores: ["server/reports/static/reports/vendor/"] },
+  {
     files: ["tests/js/**/*.mjs"],
     languageOptions: { sourceType: "module", globals: globals.node },
   },

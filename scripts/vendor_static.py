@@ -46,6 +46,8 @@ VENDORED: list[tuple[str, str]] = [
         "leaflet.markercluster/MIT-LICENCE.txt",
         "server/exports/static/exports/vendor/leaflet.markercluster.LICENSE.txt",
     ),
+    ("chart.js/dist/chart.umd.min.js", "server/reports/static/reports/vendor/chart.umd.min.js"),
+    ("chart.js/LICENSE.md", "server/reports/static/reports/vendor/chart.js.LICENSE.md"),
 ]
 
 

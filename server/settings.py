@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "server.console",
     "server.demo",
     "server.exports",
+    "server.reports",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +85,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "server.api.middleware.BodySizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "server.console.middleware.VietnameseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -252,6 +254,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evidence.expire_incomplete_uploads",
         "schedule": 3600.0,
     },
+    "reports-figures-refresh": {"task": "reports.figures_refresh", "schedule": 60.0},
 }
 
 REST_FRAMEWORK = {

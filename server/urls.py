@@ -28,6 +28,7 @@ api_v1: list[URLPattern | URLResolver] = [
 console_patterns: list[URLPattern | URLResolver] = [
     path("", include("server.console.console_urls")),
     path("exports/", include("server.exports.console_urls")),
+    path("reports/", include("server.reports.console_urls")),
 ]
 
 urlpatterns = [

@@ -35,6 +35,7 @@ NAV: list[NavItem] = [
             "The list after the review and the summary per unit; send, print and follow the calendar."
         ),
     ),
+    NavItem("reports:home", _("Reports"), _("Figures, transitions and targets of your area.")),
 ]
 
 ADMIN_ROLES = frozenset({Role.PROVINCE_ADMIN})

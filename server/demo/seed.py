@@ -28,6 +28,7 @@ from server.registry.models import (
     Unit,
 )
 from server.registry.services import unit_create
+from server.reports.demo import seed_reports_demo
 from server.submissions.models import Assessment
 from server.submissions.scoring import build_assessment
 
@@ -155,6 +156,7 @@ def seed_demo() -> list[DemoLogin]:
         districts = _demo_districts(province)
         villages = [v for d in districts for v in _demo_villages(d)]
         _demo_households(villages)
+        seed_reports_demo(province)
         return _demo_users(province, districts, villages)
 
 

@@ -126,3 +126,17 @@ def test_the_vendored_libraries_match_their_pinned_packages() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_pages_open_in_vietnamese_whatever_the_browser_asks(personas: dict[str, User]) -> None:
+    client = _signed_in(personas[Role.COMMUNE_OFFICER])
+
+    response = client.get("/console/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+
+    assert response.headers["Content-Language"] == "vi"
+
+
+def test_the_api_still_answers_in_the_language_asked(db: None) -> None:
+    response = Client().get("/api/v1/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.headers["Content-Language"] == "en"
