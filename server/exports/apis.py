@@ -183,11 +183,12 @@ class ReportTemplateListApi(ScopedApi):
         return Response(ReportTemplateOutputSerializer(templates, many=True).data)
 
 
-def _report_query(request: Request) -> tuple[Any, Any]:
+def _report_query(request: Request) -> tuple[Any, Any, int]:
     query = ReportQuerySerializer(data=request.query_params)
     query.is_valid(raise_exception=True)
     unit = selectors.unit_required(request.user, query.validated_data["unit"])
-    return unit, selectors.template_for(unit, query.validated_data["template"])
+    year = query.validated_data.get("year") or timezone.localdate().year
+    return unit, selectors.template_for(unit, query.validated_data["template"]), year
 
 
 class ReportPreviewApi(ScopedApi):
@@ -195,8 +196,8 @@ class ReportPreviewApi(ScopedApi):
 
     @extend_schema(parameters=[ReportQuerySerializer], responses=ReportPreviewOutputSerializer)
     def get(self, request: Request) -> Response:
-        unit, template = _report_query(request)
-        rows = services.report_rows(request.user, template, unit)
+        unit, template, year = _report_query(request)
+        rows = services.report_rows(request.user, template, unit, year)
         data = {"template": template.code, "unit": unit.code, "columns": template.columns}
         return Response(ReportPreviewOutputSerializer({**data, "rows": rows}).data)
 
@@ -206,14 +207,14 @@ class ReportPreviewXlsxApi(ScopedApi):
 
     @extend_schema(parameters=[ReportQuerySerializer], responses={(200, XLSX): FILE_RESPONSE})
     def get(self, request: Request) -> HttpResponseBase:
-        unit, template = _report_query(request)
+        unit, template, year = _report_query(request)
         lang = _lang()
         content = services.report_xlsx(
             template_title=getattr(template, f"title_{lang}"),
             unit=unit,
-            period=timezone.localdate().strftime("%d/%m/%Y"),
+            period=f"{year} ({timezone.localdate():%d/%m/%Y})",
             layout=template.columns,
-            rows=services.report_rows(request.user, template, unit),
+            rows=services.report_rows(request.user, template, unit, year),
             lang=lang,
             footer="",
         )

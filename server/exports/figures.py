@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from server.accounts import access
 from server.registry.choices import AreaType, HouseholdStatus
 from server.registry.models import Household, Unit
+from server.reports.selectors import unit_figures
 
 POOR, NEAR = HouseholdStatus.POOR, HouseholdStatus.NEAR_POOR
 
@@ -49,7 +50,29 @@ _RATES: dict[str, tuple[str, str]] = {
     "engine_poor_pct": ("engine_poor", "households"),
     "engine_near_poor_pct": ("engine_near_poor", "households"),
 }
-SUMMARY_KEYS = frozenset({"stt", "unit_code", "unit_name", *_COUNTS, *_RATES})
+# The 2016–2020 layout (staff-side.md §4), from the official status history through
+# server.reports.selectors.unit_figures: start of the year, changes, end of the year, each
+# for all households and (prefix em_) for ethnic-minority households, as counts and %.
+_TRANSITIONS = (
+    "start_poor",
+    "start_near_poor",
+    "escaped_poverty",
+    "escaped_near_poverty",
+    "newly_poor",
+    "newly_near_poor",
+    "re_poor",
+    "end_poor",
+    "end_near_poor",
+)
+TRANSITION_KEYS = frozenset(
+    f"{prefix}{name}{suffix}"
+    for prefix in ("", "em_")
+    for name in _TRANSITIONS
+    for suffix in ("", "_pct")
+)
+SUMMARY_KEYS = frozenset(
+    {"stt", "unit_code", "unit_name", "year", *_COUNTS, *_RATES, *TRANSITION_KEYS}
+)
 LIST_KEYS = frozenset(
     {
         "stt",
@@ -78,19 +101,35 @@ def _counts(qs: QuerySet[Household]) -> dict[str, Any]:
     return figures
 
 
-def summary_rows(user: object, unit: Unit) -> list[dict[str, Any]]:
+def transitions(unit: Unit, year: int) -> dict[str, Any]:
+    """The year's transitions from the official status history (server.reports)."""
+    out: dict[str, Any] = {}
+    for row in unit_figures(unit, year).transitions:
+        prefix = "" if row.group == "all" else f"{row.group}_"
+        for name in _TRANSITIONS:
+            figure = getattr(row, name)
+            rate = figure.rate
+            out[f"{prefix}{name}"] = figure.count
+            out[f"{prefix}{name}_pct"] = None if rate is None else float(rate)
+    return out
+
+
+def summary_rows(user: object, unit: Unit, year: int) -> list[dict[str, Any]]:
     """One row per unit directly below `unit` (or `unit` alone at the bottom), then a total.
 
-    Every count is of the households the user may see, by official status.
+    Current counts are of the households the user may see, by official status; the
+    transitions are the year's, from the status history of the units the user covers.
     """
     visible = access.visible_households(user)
     children = list(Unit.objects.filter(parent=unit).order_by("code")) or [unit]
     rows: list[dict[str, Any]] = []
     for n, child in enumerate(children, start=1):
         qs = visible.filter(village__path__startswith=child.path)
-        rows.append({"stt": n, "unit_code": child.code, "unit_name": child.name, **_counts(qs)})
+        head = {"stt": n, "unit_code": child.code, "unit_name": child.name, "year": year}
+        rows.append({**head, **_counts(qs), **transitions(child, year)})
     total = _counts(visible.filter(village__path__startswith=unit.path))
-    rows.append({"stt": "", "unit_code": unit.code, "unit_name": _("Total"), **total})
+    head = {"stt": "", "unit_code": unit.code, "unit_name": _("Total"), "year": year}
+    rows.append({**head, **total, **transitions(unit, year)})
     return rows
 
 

@@ -70,6 +70,7 @@ class ReportTemplateOutputSerializer(serializers.ModelSerializer[ReportTemplate]
 class ReportQuerySerializer(serializers.Serializer[Any]):
     template = serializers.SlugField(max_length=40)
     unit = serializers.CharField(max_length=20)
+    year = serializers.IntegerField(min_value=2016, max_value=2100, required=False)
 
 
 class ReportPreviewOutputSerializer(serializers.Serializer[Any]):

@@ -158,10 +158,10 @@ def template_save(
 # --- sending reports -------------------------------------------------------------
 
 
-def report_rows(user: Any, template: ReportTemplate, unit: Unit) -> list[dict[str, Any]]:
+def report_rows(user: Any, template: ReportTemplate, unit: Unit, year: int) -> list[dict[str, Any]]:
     """The template's figures for the unit, now, restricted to the template's columns."""
     source = (
-        figures.summary_rows(user, unit)
+        figures.summary_rows(user, unit, year)
         if template.kind == ReportKind.SUMMARY
         else figures.list_rows(user, unit)
     )
@@ -197,7 +197,7 @@ def report_send(
     existing = SentReport.objects.filter(request_id=request_id).first()
     if existing is not None:
         return existing
-    rows = report_rows(user, template, unit)
+    rows = report_rows(user, template, unit, int(period[:4]))
     layout = list(template.columns)
     for _attempt in range(3):
         try:

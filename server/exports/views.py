@@ -179,6 +179,17 @@ def _columns(layout: list[dict[str, Any]], lang: str) -> list[dict[str, str]]:
     ]
 
 
+def _year(request: HttpRequest) -> int:
+    """The `year` query parameter within 2016–2100, else the current year."""
+    raw = request.GET.get("year", "")
+    today = timezone.localdate().year
+    return (
+        min(max(int(raw), 2016), 2100)
+        if raw.isascii() and raw.isdigit() and len(raw) <= 4
+        else today
+    )
+
+
 def _lang(request: HttpRequest) -> str:
     return "en" if getattr(request, "LANGUAGE_CODE", "vi").startswith("en") else "vi"
 
@@ -200,7 +211,7 @@ class ReportPrintView(StaffRequiredMixin, View):
             unit = selectors.unit_required(request.user, request.GET.get("unit", ""))
             template = selectors.template_for(unit, request.GET.get("template", ""))
             layout = template.columns
-            rows = services.report_rows(request.user, template, unit)
+            rows = services.report_rows(request.user, template, unit, _year(request))
         context = {
             "title": getattr(template, f"title_{lang}"),
             "template": template,

@@ -26,6 +26,7 @@ def signed_in(user) -> Client:
         "/console/exports/reports/calendar/",
         "/console/exports/reports/print/?template=summary-2016-2020&unit=90001",
         "/console/exports/reports/print/?template=tt07-2021-phu-luc-vi&unit=90001",
+        "/console/exports/reports/print/?template=status-summary&unit=90001&year=2025",
     ],
 )
 def test_pages_open_for_a_commune_officer_and_not_for_a_volunteer(personas, three, url):
@@ -42,11 +43,11 @@ def test_print_page_of_another_area_answers_404(personas, three):
 def test_print_page_shows_vietnamese_figures(personas, three):
     client = signed_in(personas[Role.COMMUNE_OFFICER])
     page = client.get(
-        "/console/exports/reports/print/?template=summary-2016-2020&unit=90001",
+        "/console/exports/reports/print/?template=status-summary&unit=90001",
         HTTP_ACCEPT_LANGUAGE="vi",
     ).content.decode()
-    assert "Tổng hợp kết quả rà soát hộ nghèo, hộ cận nghèo" in page
-    assert "<td>Tổng cộng</td><td>2</td><td>0</td><td>2</td><td>1</td><td>50,00</td>" in page
+    assert "Tổng hợp hộ nghèo, hộ cận nghèo theo tình trạng chính thức hiện tại" in page
+    assert "<td>Tổng</td><td>2</td><td>0</td><td>2</td><td>1</td><td>50,00</td>" in page
 
 
 def test_background_export_from_the_console_polls_until_ready(

@@ -12,11 +12,13 @@ from server.accounts.models import Role
 from server.common.errors import DomainValidationError
 from server.exports import selectors, services
 from server.exports.models import ReportTemplate, SentReport
+from server.registry.services import household_status_set
 from tests.server.conftest import client_for
 from tests.server.exports.conftest import set_status
 
 pytestmark = pytest.mark.django_db
-SUMMARY = "summary-2016-2020"
+SUMMARY = "status-summary"
+TRANSITIONS = "summary-2016-2020"
 LIST = "tt07-2021-phu-luc-vi"
 
 
@@ -34,7 +36,7 @@ def send(client, **overrides):
 
 def test_national_templates_are_loaded_as_data():
     codes = list(ReportTemplate.objects.values_list("code", "kind"))
-    assert codes == [(SUMMARY, "summary"), (LIST, "list")]
+    assert codes == [(SUMMARY, "summary"), (TRANSITIONS, "summary"), (LIST, "list")]
 
 
 def test_summary_preview_counts_official_statuses_per_village(personas, three):
@@ -44,7 +46,7 @@ def test_summary_preview_counts_official_statuses_per_village(personas, three):
     assert rows == [
         ("Thôn Nà Pò", 1, 1, 100.0),
         ("Thôn Bản Chang", 1, 0, 0.0),
-        ("Tổng cộng", 2, 1, 50.0),
+        ("Tổng", 2, 1, 50.0),
     ]
     total = data["rows"][-1]
     assert (total["near_poor"], total["near_poor_ethnic_minority"]) == (1, 1)
@@ -79,9 +81,9 @@ def test_a_sent_report_does_not_change_when_later_decisions_change_the_numbers(p
     assert again["rows"][-1]["poor"] == 1
     report = SentReport.objects.get()
     sheet = load_workbook(io.BytesIO(report.file.read())).active
-    cells = [row for row in sheet.iter_rows(values_only=True) if row[1] == "Tổng cộng"]
+    cells = [row for row in sheet.iter_rows(values_only=True) if row[1] == "Tổng"]
     assert cells[0][2:6] == (2, 0, 2, 1)  # households, urban, rural, poor
-    live = services.report_rows(officer, report.template, report.unit)
+    live = services.report_rows(officer, report.template, report.unit, 2025)
     assert live[-1]["poor"] == 1
     assert live[0]["poor"] == 0
 
@@ -167,3 +169,43 @@ def test_a_template_naming_an_unknown_figure_is_refused():
     paths = [e.path for e in refused.value.errors]
     assert paths == ["columns[0].header_en", "columns[1].key", "columns[1].header_vi",
                      "columns[1].header_en"]  # fmt: skip
+
+
+def decide(household, year, status):
+    household_status_set(
+        household=household, year=year, status=status, decided_on=date(year, 12, 10),
+        decision_ref=f"QĐ {year}", actor=None, source="test",
+    )  # fmt: skip
+
+
+def test_the_2016_2020_summary_reads_the_year_from_the_status_history(personas, three):
+    decide(three["in"], 2024, "poor")
+    decide(three["second"], 2024, "not_poor")
+    decide(three["in"], 2025, "not_poor")
+    decide(three["second"], 2025, "poor")
+    client = client_for(personas[Role.COMMUNE_OFFICER])
+    url = f"/api/v1/reports/preview/?template={TRANSITIONS}&unit=90001&year=2025"
+    total = client.get(url).json()["rows"][-1]
+    picked = {k: total[k] for k in ("start_poor", "escaped_poverty", "newly_poor", "end_poor")}
+    assert picked == {"start_poor": 1, "escaped_poverty": 1, "newly_poor": 1, "end_poor": 1}
+    assert (total["start_poor_pct"], total["end_poor_pct"]) == (50.0, 50.0)
+    assert total["em_end_poor"] == 1
+
+
+def test_a_sent_2016_2020_summary_keeps_its_figures_after_a_new_decision(personas, three):
+    decide(three["in"], 2024, "poor")
+    decide(three["second"], 2024, "not_poor")
+    decide(three["in"], 2025, "not_poor")
+    officer = personas[Role.COMMUNE_OFFICER]
+    sent = send(client_for(officer), template=TRANSITIONS, period="2025").json()
+    assert sent["rows"][-1]["escaped_poverty"] == 1
+    decide(three["second"], 2025, "poor")
+    again = client_for(officer).get(f"/api/v1/reports/sent/{sent['id']}/").json()
+    assert again["rows"] == sent["rows"]
+    assert again["rows"][-1]["end_poor"] == 0
+    live = (
+        client_for(officer)
+        .get(f"/api/v1/reports/preview/?template={TRANSITIONS}&unit=90001&year=2025")
+        .json()
+    )
+    assert live["rows"][-1]["end_poor"] == 1
