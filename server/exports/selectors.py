@@ -10,7 +10,18 @@ from typing import Any
 from uuid import UUID
 
 from django.db import connection, transaction
-from django.db.models import FilteredRelation, Q, QuerySet
+from django.db.models import (
+    Case,
+    FilteredRelation,
+    FloatField,
+    IntegerField,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
@@ -39,6 +50,8 @@ class Table:
     count: Callable[[], int]
     rows: Callable[[], Iterator[Row]]
     features: Callable[[], Iterator[Feature]]
+    # The rows as CSV lines written by PostgreSQL itself (COPY ... CSV), when available.
+    csv_lines: Callable[[], Iterator[bytes]] | None = None
 
 
 def stream(qs: QuerySet[Any]) -> Iterator[Any]:
@@ -154,25 +167,73 @@ def households_queryset(user: object, unit: Unit | None) -> QuerySet[Any]:
     return _within(qs, unit, "").order_by("commune_id", "code")
 
 
+def _label(field: str, labels: dict[Any, str]) -> Case:
+    """The field's label in the reader's language, computed by the database."""
+    whens = [When(**{field: value}, then=Value(label)) for value, label in labels.items()]
+    return Case(*whens, default=Cast(field, TextField()), output_field=TextField())
+
+
+# Column types of the labelled household rows, for PostgreSQL's binary COPY.
+HOUSEHOLD_PG_TYPES = ["text"] * 7 + ["float8"] * 2 + ["text"] * 5 + ["int4", "text", "int4"]
+
+
+def labelled_households(qs: QuerySet[Any]) -> QuerySet[Any]:
+    """The export's 17 columns, labels and numbers as the file shows them.
+
+    Done in SQL so PostgreSQL can send the rows with COPY, with no per-row Python
+    conversion: about twice as fast as a server-side cursor for a whole province.
+    """
+    yes_no, status = _yes_no(), _labels(HouseholdStatus.choices)
+    flags = ("is_ethnic_minority", "has_meritorious_member", "receives_social_assistance")
+    annotations = {
+        "x_lat": Cast("latitude", FloatField()),
+        "x_lon": Cast("longitude", FloatField()),
+        **{f"x_{flag}": _label(flag, yes_no) for flag in (*flags, "no_labour_capacity")},
+        "x_status": _label("status", status),
+        "x_year": Cast("status_year", IntegerField()),
+        "x_class": _label("latest__household_class", status),
+        "x_class_year": Cast("latest__review_year", IntegerField()),
+    }
+    return qs.annotate(**annotations).values_list(
+        *HOUSEHOLD_FIELDS[:7],
+        "x_lat",
+        "x_lon",
+        *(f"x_{flag}" for flag in (*flags, "no_labour_capacity")),
+        "x_status",
+        "x_year",
+        "x_class",
+        "x_class_year",
+    )
+
+
+def copy_rows(qs: QuerySet[Any], types: list[str]) -> Iterator[Any]:
+    """Rows of a queryset through PostgreSQL's binary COPY: streamed, typed, flat memory."""
+    sql, params = qs.query.sql_with_params()
+    with transaction.atomic(), connection.cursor() as cursor:
+        raw = cursor.cursor
+        with raw.copy(f"COPY ({sql}) TO STDOUT (FORMAT BINARY)", params) as copy:
+            copy.set_types(types)
+            yield from copy.rows()
+
+
+def copy_csv(qs: QuerySet[Any]) -> Iterator[bytes]:
+    """A queryset's rows as CSV text from PostgreSQL's COPY: no Python per row at all."""
+    sql, params = qs.query.sql_with_params()
+    with transaction.atomic(), connection.cursor() as cursor:
+        raw = cursor.cursor
+        with raw.copy(f"COPY ({sql}) TO STDOUT (FORMAT CSV)", params) as copy:
+            for block in copy:
+                yield bytes(block)
+
+
 def _households(user: object, unit: Unit | None) -> Table:
     qs = households_queryset(user, unit)
-    yes_no, status = _yes_no(), _labels(HouseholdStatus.choices)
+    labelled = labelled_households(qs)
 
     def rows() -> Iterator[Row]:
-        for r in stream(qs.values_list(*HOUSEHOLD_FIELDS)):
-            yield (
-                *r[:7],
-                _number(r[7]),
-                _number(r[8]),
-                yes_no[r[9]],
-                yes_no[r[10]],
-                yes_no[r[11]],
-                yes_no[r[12]],
-                status[r[13]],
-                r[14],
-                None if r[15] is None else status.get(r[15], r[15]),
-                r[16],
-            )
+        if connection.vendor == "postgresql":
+            return copy_rows(labelled, HOUSEHOLD_PG_TYPES)
+        return stream(labelled)
 
     def features() -> Iterator[Feature]:
         fields = ("id", "code", "head_name", "longitude", "latitude", "status")
@@ -181,7 +242,14 @@ def _households(user: object, unit: Unit | None) -> Table:
             props["engine_class"] = r[6]
             yield _number(r[3]), _number(r[4]), props
 
-    return Table(list(HOUSEHOLD_FIELDS), _household_headers(), qs.count, rows, features)
+    headers = _household_headers()
+    table = Table(list(HOUSEHOLD_FIELDS), headers, qs.count, rows, features)
+    if connection.vendor != "postgresql":
+        return table
+    return Table(
+        *(table.keys, table.headers, table.count, table.rows, table.features),
+        csv_lines=lambda: copy_csv(labelled),
+    )
 
 
 # --- members ---------------------------------------------------------------------

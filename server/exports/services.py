@@ -25,7 +25,13 @@ from server.exports.models import (
     SentReport,
 )
 from server.exports.reportfile import render_xlsx
-from server.exports.writers import csv_chunks, geojson_chunks, xlsx_chunks, xlsx_write
+from server.exports.writers import (
+    csv_chunks,
+    csv_from_lines,
+    geojson_chunks,
+    xlsx_chunks,
+    xlsx_write,
+)
 from server.registry.models import Unit
 
 PROGRESS_EVERY = 5000
@@ -37,6 +43,8 @@ PROGRESS_EVERY = 5000
 def export_chunks(table: selectors.Table, fmt: str, *, title: str) -> Iterator[bytes]:
     """The bytes of an export in `fmt`, produced lazily."""
     if fmt == ExportFormat.CSV:
+        if table.csv_lines is not None:
+            return csv_from_lines(table.headers, table.csv_lines())
         return csv_chunks(table.headers, table.rows())
     if fmt == ExportFormat.GEOJSON:
         return geojson_chunks(table.features())

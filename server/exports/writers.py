@@ -38,6 +38,14 @@ def csv_chunks(headers: Sequence[str], rows: Iterable[Sequence[Cell]]) -> Iterat
     yield buffer.getvalue().encode("utf-8")
 
 
+def csv_from_lines(headers: Sequence[str], lines: Iterable[bytes]) -> Iterator[bytes]:
+    """The same file from CSV lines made elsewhere (PostgreSQL's COPY ends lines with LF)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(headers)
+    yield ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    yield from lines
+
+
 def xlsx_chunks(
     headers: Sequence[str], rows: Iterable[Sequence[Cell]], *, title: str = "Data"
 ) -> Iterator[bytes]:
@@ -195,6 +203,13 @@ def xlsx_fast(
     target: Any, headers: Sequence[str], rows: Iterable[Sequence[Cell]], *, title: str = "Data"
 ) -> None:
     """Write the workbook to a seekable binary file, the sheet a chunk of rows at a time."""
+    xlsx_from_row_xml(target, headers, (_row_xml(row) for row in rows), title=title)
+
+
+def xlsx_from_row_xml(
+    target: Any, headers: Sequence[str], rows: Iterable[str], *, title: str = "Data"
+) -> None:
+    """The workbook around rows already written as <row> elements."""
     sheet_name = _ILLEGAL_XML.sub("", title)[:31] or "Data"
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as package:
         package.writestr("[Content_Types].xml", _CONTENT_TYPES)
@@ -213,7 +228,7 @@ def xlsx_fast(
             )
             parts: list[str] = []
             for row in rows:
-                parts.append(_row_xml(row))
+                parts.append(row)
                 if len(parts) == ROWS_PER_CHUNK:
                     sheet.write("".join(parts).encode("utf-8"))
                     parts = []
