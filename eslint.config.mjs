@@ -28,6 +28,11 @@ export default [
   },
   { ignores: ["server/reports/static/reports/vendor/"] },
   {
+    files: ["server/exports/static/exports/*.js"],
+    languageOptions: { sourceType: "script", globals: { ...globals.browser, L: "readonly" } },
+  },
+  { ignores: ["server/exports/static/exports/vendor/"] },
+  {
     files: ["tests/js/**/*.mjs"],
     languageOptions: { sourceType: "module", globals: globals.node },
   },

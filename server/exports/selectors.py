@@ -194,7 +194,7 @@ def labelled_households(qs: QuerySet[Any]) -> QuerySet[Any]:
         "x_class": _label("latest__household_class", status),
         "x_class_year": Cast("latest__review_year", IntegerField()),
     }
-    return qs.annotate(**annotations).values_list(
+    labelled: QuerySet[Any] = qs.annotate(**annotations).values_list(
         *HOUSEHOLD_FIELDS[:7],
         "x_lat",
         "x_lon",
@@ -204,6 +204,7 @@ def labelled_households(qs: QuerySet[Any]) -> QuerySet[Any]:
         "x_class",
         "x_class_year",
     )
+    return labelled
 
 
 def copy_rows(qs: QuerySet[Any], types: list[str]) -> Iterator[Any]:
