@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "server.surveys",
     "server.submissions",
     "server.evidence",
+    "server.support",
     "server.sync_api",
     "server.webapp",
     "server.console",
@@ -299,7 +300,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per choice set where several fields share a name (stage, status, kind).
     "ENUM_NAME_OVERRIDES": {
+        "SupportStageEnum": "server.support.models.StageChoice",
         "ExportJobStatusEnum": "server.exports.models.JobStatus",
         "StatusEnum": "server.registry.choices.HouseholdStatus",
         "ReportKindEnum": "server.exports.models.ReportKind",
@@ -369,3 +372,7 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Housing support: a stage photo taken farther than this from the household's point is
+# flagged for a person to look at (never refused).
+SUPPORT_PHOTO_MAX_DISTANCE_M = env_int("SUPPORT_PHOTO_MAX_DISTANCE_M", 200, minimum=1)

@@ -36,6 +36,12 @@ NAV: list[NavItem] = [
         ),
     ),
     NavItem("reports:home", _("Reports"), _("Figures, transitions and targets of your area.")),
+    NavItem(
+        "support:dashboard",
+        _("Housing support"),
+        _("Houses by stage, money per programme, overdue stages, photos and payments."),
+        frozenset({Role.SUPPORT_STAFF, Role.COMMUNE_OFFICER, Role.PROVINCE_ADMIN}),
+    ),
 ]
 
 ADMIN_ROLES = frozenset({Role.PROVINCE_ADMIN})
