@@ -13,6 +13,7 @@ class Dataset(models.TextChoices):
     HOUSEHOLDS = "households", _("Households")
     MEMBERS = "members", _("Members")
     ASSESSMENTS = "assessments", _("Assessments")
+    SUPPORT = "support", _("Support records")
 
 
 class ExportFormat(models.TextChoices):

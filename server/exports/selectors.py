@@ -34,6 +34,7 @@ from server.exports.models import Dataset, ExportJob, ReportTemplate, Schedule, 
 from server.exports.writers import Cell
 from server.registry.choices import ETHNICITY_CHOICES, HouseholdStatus, Relation, Sex
 from server.registry.models import Unit
+from server.support.models import WorkKind
 
 CHUNK_SIZE = 5000
 
@@ -110,6 +111,7 @@ def table(user: object, dataset: str, unit: Unit | None) -> Table:
         Dataset.HOUSEHOLDS: _households,
         Dataset.MEMBERS: _members,
         Dataset.ASSESSMENTS: _assessments,
+        Dataset.SUPPORT: _support,
     }
     return builders[Dataset(dataset)](user, unit)
 
@@ -374,6 +376,64 @@ def _assessments(user: object, unit: Unit | None) -> Table:
             yield _number(r[0]), _number(r[1]), props
 
     keys = [*ASSESSMENT_FIELDS, *codes]
+    return Table(keys, headers, qs.count, rows, features)
+
+
+# --- support records -------------------------------------------------------------
+
+SUPPORT_FIELDS = (
+    "household__code",
+    "household__commune__code",
+    "household__village__code",
+    "household__head_name",
+    "programme__code",
+    "programme__name_vi",
+    "programme__name_en",
+    "work",
+    "amount",
+    "decision_ref",
+    "approved_on",
+    "planned_start",
+    "planned_completion",
+)
+
+
+def _iso(value: Any) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _support(user: object, unit: Unit | None) -> Table:
+    """Housing-support records the user may see (their area, or assigned to them)."""
+    qs = _within(access.visible_support_records(user), unit, "household__")
+    qs = qs.order_by("household__commune_id", "household__code", "programme__code")
+    english = (get_language() or "vi").startswith("en")
+    work = _labels(WorkKind.choices)
+    headers = [
+        _("Household code"),
+        _("Commune code"),
+        _("Village code"),
+        _("Head of household"),
+        _("Programme"),
+        _("Work"),
+        _("Amount (VND)"),
+        _("Decision"),
+        _("Approved on"),
+        _("Planned start"),
+        _("Planned completion"),
+    ]
+
+    def rows() -> Iterator[Row]:
+        for r in stream(qs.values_list(*SUPPORT_FIELDS)):
+            programme = r[6] if english else r[5]
+            yield (*r[:4], programme, work.get(r[7], r[7]), r[8], r[9], *map(_iso, r[10:13]))
+
+    def features() -> Iterator[Feature]:
+        fields = ("household__longitude", "household__latitude", *SUPPORT_FIELDS[:5], "work")
+        for r in stream(qs.values_list(*fields)):
+            props = {"household_code": r[2], "programme": r[6], "work": r[7]}
+            yield _number(r[0]), _number(r[1]), props
+
+    keys = [*SUPPORT_FIELDS[:5], "programme", *SUPPORT_FIELDS[7:]]
     return Table(keys, headers, qs.count, rows, features)
 
 

@@ -4,7 +4,7 @@ from server.exports import apis
 
 urlpatterns = [
     re_path(
-        r"^exports/(?P<dataset>households|members|assessments)\.(?P<fmt>csv|xlsx|geojson)$",
+        r"^exports/(?P<dataset>households|members|assessments|support)\.(?P<fmt>csv|xlsx|geojson)$",
         apis.ExportStreamApi.as_view(),
         name="export-stream",
     ),

@@ -217,3 +217,24 @@ def test_a_file_accept_header_is_not_refused(personas, three):
     assert response.status_code == 200
     csv_response = client.get("/api/v1/exports/households.csv", HTTP_ACCEPT="text/csv")
     assert csv_response.status_code == 200
+
+
+def test_support_records_export_in_scope(personas, three):
+    from datetime import date
+
+    from server.support.models import Programme, SupportRecord
+
+    campaign = Programme.objects.get(code="xoa-nha-tam")
+    for household, ref in ((three["in"], "QĐ 12/UBND"), (three["out"], "QĐ 99/UBND")):
+        SupportRecord.objects.create(
+            household=household, programme=campaign, work="new_build", amount=60_000_000,
+            decision_ref=ref, approved_on=date(2025, 2, 20), planned_start=date(2025, 3, 1),
+        )  # fmt: skip
+    client = client_for(personas[Role.COMMUNE_OFFICER])
+    response = client.get("/api/v1/exports/support.csv", HTTP_ACCEPT_LANGUAGE="vi")
+    rows = list(csv.reader(io.StringIO(body(response).decode("utf-8")[1:])))
+    assert rows[0][:5] == ["Mã hộ", "Mã xã", "Mã thôn", "Chủ hộ", "Chương trình"]
+    assert rows[1:] == [
+        ["HD001", "90001", "90001001", "Nguyễn Văn A", campaign.name_vi, "Xây mới",
+         "60000000", "QĐ 12/UBND", "2025-02-20", "2025-03-01", ""],
+    ]  # fmt: skip
