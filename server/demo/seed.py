@@ -159,7 +159,8 @@ def seed_demo() -> list[DemoLogin]:
         _demo_households(villages)
         seed_reports_demo(province)
         logins = _demo_users(province, districts, villages)
-        seed_support_demo(commune=villages[0].parent, actor=User.objects.get(username="quantri"))
+        commune = Unit.objects.get(children=villages[0])
+        seed_support_demo(commune=commune, actor=User.objects.get(username="quantri"))
         return logins
 
 
