@@ -118,3 +118,32 @@ def test_map_draws_clustered_households_offline(
     assert errors == []
     assert blocked == []
     context.close()
+
+
+def test_printable_report_and_calendar_render_offline(
+    live_server: Any, browser: Any, transactional_db: None
+) -> None:
+    """The 2016–2020 summary and the list, as printed pages; screenshots to look at."""
+    _require_chromium()
+    _province()
+    context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="vi-VN")
+    blocked: list[str] = []
+    _offline(context, urlsplit(live_server.url).netloc, blocked)
+    page = context.new_page()
+    page.goto(live_server.url + "/console/login/")
+    page.fill("input[name=username]", "tinh")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form button.btn-primary")
+    page.goto(live_server.url + "/console/exports/reports/print/?template=status-summary&unit=96")
+    assert page.locator("table.report tbody tr").count() == 4  # three communes and the total
+    page.screenshot(path=str(SHOTS / "report-status-summary.png"), full_page=True)
+    page.goto(live_server.url + "/console/exports/reports/?unit=96")
+    page.select_option("#kind", "preliminary")
+    page.fill("#period", "2025")
+    page.click("main form[method=post] button.btn-primary")
+    assert "phiên bản 1" in page.inner_text(".messages")
+    page.goto(live_server.url + "/console/exports/reports/calendar/?unit=96&year=2025")
+    page.screenshot(path=str(SHOTS / "report-calendar.png"), full_page=True)
+    assert page.locator(".badge-ok").count() + page.locator(".badge-warn").count() == 1
+    assert blocked == []
+    context.close()
