@@ -84,3 +84,12 @@ def test_sending_from_the_console_freezes_a_version(personas, three):
     bad = client.post("/console/exports/reports/", {**data, "period": "25", "request_id": ""})
     assert bad.status_code == 302
     assert SentReport.objects.count() == 1
+
+
+def test_the_map_has_no_tile_source_unless_one_is_set(personas, three, settings):
+    client = signed_in(personas[Role.COMMUNE_OFFICER])
+    assert 'data-tiles=""' in client.get("/console/exports/map/").content.decode()
+    settings.MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
+    page = client.get("/console/exports/map/?unit=90001").content.decode()
+    assert 'data-tiles="https://tiles.example.org/{z}/{x}/{y}.png"' in page
+    assert 'data-url="/api/v1/map/households/?unit=90001"' in page
