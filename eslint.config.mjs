@@ -24,6 +24,16 @@ export default [
     languageOptions: { sourceType: "script", globals: globals.serviceworker },
   },
   {
+    files: ["server/reports/static/reports/*.js"],
+    languageOptions: { sourceType: "script", globals: globals.browser },
+  },
+  { ignores: ["server/reports/static/reports/vendor/"] },
+  {
+    files: ["server/exports/static/exports/*.js"],
+    languageOptions: { sourceType: "script", globals: { ...globals.browser, L: "readonly" } },
+  },
+  { ignores: ["server/exports/static/exports/vendor/"] },
+  {
     files: ["tests/js/**/*.mjs"],
     languageOptions: { sourceType: "module", globals: globals.node },
   },

@@ -17,6 +17,37 @@ MODULES = ROOT / "node_modules"
 VENDORED: list[tuple[str, str]] = [
     ("htmx.org/dist/htmx.min.js", "server/console/static/console/vendor/htmx.min.js"),
     ("htmx.org/LICENSE", "server/console/static/console/vendor/htmx.LICENSE.txt"),
+    ("leaflet/dist/leaflet.js", "server/exports/static/exports/vendor/leaflet.js"),
+    ("leaflet/dist/leaflet.css", "server/exports/static/exports/vendor/leaflet.css"),
+    ("leaflet/LICENSE", "server/exports/static/exports/vendor/leaflet.LICENSE.txt"),
+    *(
+        (f"leaflet/dist/images/{name}", f"server/exports/static/exports/vendor/images/{name}")
+        for name in (
+            "layers.png",
+            "layers-2x.png",
+            "marker-icon.png",
+            "marker-icon-2x.png",
+            "marker-shadow.png",
+        )
+    ),
+    (
+        "leaflet.markercluster/dist/leaflet.markercluster.js",
+        "server/exports/static/exports/vendor/leaflet.markercluster.js",
+    ),
+    (
+        "leaflet.markercluster/dist/MarkerCluster.css",
+        "server/exports/static/exports/vendor/MarkerCluster.css",
+    ),
+    (
+        "leaflet.markercluster/dist/MarkerCluster.Default.css",
+        "server/exports/static/exports/vendor/MarkerCluster.Default.css",
+    ),
+    (
+        "leaflet.markercluster/MIT-LICENCE.txt",
+        "server/exports/static/exports/vendor/leaflet.markercluster.LICENSE.txt",
+    ),
+    ("chart.js/dist/chart.umd.min.js", "server/reports/static/reports/vendor/chart.umd.min.js"),
+    ("chart.js/LICENSE.md", "server/reports/static/reports/vendor/chart.js.LICENSE.md"),
 ]
 
 

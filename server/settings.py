@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "server.webapp",
     "server.console",
     "server.demo",
+    "server.exports",
+    "server.reports",
 ]
 
 MIDDLEWARE = [
@@ -233,6 +235,11 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 # Photo uploads untouched this long are removed (their phone restarts from offset 0).
 ATTACHMENT_INCOMPLETE_TTL_HOURS = env_int("ATTACHMENT_INCOMPLETE_TTL_HOURS", 72, minimum=1)
 
+# The staff map's tile source, e.g. "https://tile.openstreetmap.org/{z}/{x}/{y}.png". Empty
+# (the offline default): the map draws the households on a plain background.
+MAP_TILE_URL = env_str("MAP_TILE_URL")
+MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION")
+
 # Background work: Celery. Without a broker, tasks run inline (the embedded default).
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
@@ -249,6 +256,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evidence.expire_incomplete_uploads",
         "schedule": 3600.0,
     },
+    "reports-figures-refresh": {"task": "reports.figures_refresh", "schedule": 60.0},
 }
 
 REST_FRAMEWORK = {
@@ -293,9 +301,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per choice set where several fields share a name (stage, status, kind).
     "ENUM_NAME_OVERRIDES": {
-        # One name for the housing-support stage choices, used by several fields.
         "SupportStageEnum": "server.support.models.StageChoice",
+        "ExportJobStatusEnum": "server.exports.models.JobStatus",
+        "StatusEnum": "server.registry.choices.HouseholdStatus",
+        "ReportKindEnum": "server.exports.models.ReportKind",
+        "ReportScheduleEnum": "server.exports.models.Schedule",
         "ReviewDecidedClassEnum": "server.review.choices.DecidedClass",
         "ReviewRoundKindEnum": "server.review.choices.RoundKind",
         "ReviewPostingKindEnum": "server.review.choices.PostingKind",

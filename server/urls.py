@@ -21,6 +21,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("server.submissions.urls")),
     path("", include("server.sync_api.urls")),
     path("", include("server.evidence.urls")),
+    path("", include("server.exports.urls")),
     path("", include("server.support.urls")),
     path("", include("server.review.urls")),
 ]
@@ -28,6 +29,8 @@ api_v1: list[URLPattern | URLResolver] = [
 # The staff console: its shell, then each app's pages under its own prefix.
 console_patterns: list[URLPattern | URLResolver] = [
     path("", include("server.console.console_urls")),
+    path("exports/", include("server.exports.console_urls")),
+    path("reports/", include("server.reports.console_urls")),
     path("support/", include("server.support.console_urls")),
     path("review/", include("server.review.console_urls_pages")),
     path("review/", include("server.review.console_urls")),

@@ -23,6 +23,20 @@ class NavItem:
 NAV: list[NavItem] = [
     NavItem("console:home", _("Home"), _("Start page of the staff console.")),
     NavItem(
+        "exports:exports",
+        _("Exports"),
+        _("Download households, members and assessments as CSV, XLSX or GeoJSON."),
+    ),
+    NavItem("exports:map", _("Map"), _("Households on a map, coloured by class.")),
+    NavItem(
+        "exports:reports",
+        _("Official reports"),
+        _(
+            "The list after the review and the summary per unit; send, print and follow the calendar."
+        ),
+    ),
+    NavItem("reports:home", _("Reports"), _("Figures, transitions and targets of your area.")),
+    NavItem(
         "support:dashboard",
         _("Housing support"),
         _("Houses by stage, money per programme, overdue stages, photos and payments."),

@@ -29,6 +29,7 @@ from server.registry.models import (
     Unit,
 )
 from server.registry.services import unit_create
+from server.reports.demo import seed_reports_demo
 from server.submissions.models import Assessment
 from server.submissions.scoring import build_assessment
 from server.support.demo import seed_support_demo
@@ -157,8 +158,10 @@ def seed_demo() -> list[DemoLogin]:
         districts = _demo_districts(province)
         villages = [v for d in districts for v in _demo_villages(d)]
         _demo_households(villages)
+        seed_reports_demo(province)
         logins = _demo_users(province, districts, villages)
-        seed_support_demo(commune=villages[0].parent, actor=User.objects.get(username="quantri"))
+        commune = Unit.objects.get(children=villages[0])
+        seed_support_demo(commune=commune, actor=User.objects.get(username="quantri"))
     _demo_review_rounds(districts[0])
     return logins
 
