@@ -205,3 +205,10 @@ def test_a_reviewer_returns_a_household_from_the_console(personas, annual, four)
         "Xem lại thu nhập",
     )
     assert Household.objects.get(pk=four[3].household_id).status == "not_reviewed"
+
+
+def test_rendering_pdfs_leaves_truncated_images_refused(officer, certified):
+    from PIL import ImageFile
+
+    _client(officer).get(f"/console/review/rounds/decisions/{certified.pk}/certificates.pdf")
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
