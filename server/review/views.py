@@ -288,17 +288,39 @@ def _uuid(raw: str) -> uuid.UUID:
 
 
 class MeetingScanView(_Base):
+    """The signed minutes: shown (photo metadata stripped) and attached here."""
+
+    def get(self, request: HttpRequest, meeting_id: int) -> HttpResponse:
+        meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
+        return scan_response(meeting)
+
     def post(self, request: HttpRequest, meeting_id: int) -> HttpResponse:
         meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
         upload = request.FILES.get("file")
         if upload is None:
             messages.warning(request, _("Choose the scan or photo of the signed minutes."))
-        else:
-            services.meeting_attach_scan(
+            return redirect(_round_url(meeting.round_id) + "#meetings")
+        _done, errors = _attempt(
+            lambda: services.meeting_attach_scan(
                 user=signed_in_user(request), meeting_id=meeting_id, upload=upload
             )
+        )
+        for error in errors:
+            messages.warning(request, str(error.message))
+        if not errors:
             messages.success(request, _("The signed minutes are attached."))
         return redirect(_round_url(meeting.round_id) + "#meetings")
+
+
+def scan_response(meeting: Any) -> HttpResponse:
+    content = selectors.scan_content(meeting)
+    if content is None:
+        raise Http404
+    data, content_type = content
+    response = HttpResponse(data, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=0"
+    return response
 
 
 class MinutesPdfView(_Base):
