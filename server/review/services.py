@@ -507,6 +507,16 @@ def _last_posting_end(review: HouseholdReview) -> date | None:
     return found
 
 
+def _posted_on(review: HouseholdReview, day: date) -> bool:
+    """Whether one of the household's postings in the round runs on `day`."""
+    return PostingEntry.objects.filter(
+        posting__round=review.round,
+        household=review.household,
+        posting__starts_on__lte=day,
+        posting__ends_on__gte=day,
+    ).exists()
+
+
 @transaction.atomic
 def complaint_take(
     *,
@@ -523,10 +533,9 @@ def complaint_take(
     """
     review = _locked_review(user, review_id, Action.DECIDE)
     _check_move(user, review, A.COMPLAIN)
-    ends = _last_posting_end(review)
-    if ends is None or received_on > ends:
+    if not _posted_on(review, received_on):
         raise _refuse(
-            "received_on", "after_posting", _("A complaint is taken while the list is posted.")
+            "received_on", "not_posted", _("A complaint is taken while the list is posted.")
         )
     try:
         with transaction.atomic():

@@ -41,6 +41,12 @@ def _attempt(call: Callable[[], T]) -> tuple[T | None, list[FieldError]]:
         return None, refusal.errors
 
 
+def _revision(request: HttpRequest) -> int | None:
+    """The revision a form was built on; a missing or garbled one skips the check."""
+    raw = request.POST.get("revision", "")
+    return int(raw) if raw.isdigit() else None
+
+
 def _round_url(round_id: int) -> str:
     return reverse("review:round", args=[round_id])
 
@@ -170,7 +176,7 @@ class HouseholdStepView(_Base):
         if action not in STEP_ACTIONS or review.round_id != round_id:
             raise Http404
         user = signed_in_user(request)
-        revision = int(request.POST.get("revision") or 0) or None
+        revision = _revision(request)
         if action == "score":
             call: Callable[[], Any] = lambda: services.survey_record(  # noqa: E731
                 user=user, review_id=review_id, revision=revision
@@ -620,7 +626,7 @@ class ReturnView(_Base):
                 review_id=review_id,
                 comment=comment,
                 fields=fields,
-                revision=int(request.POST.get("revision") or 0) or None,
+                revision=_revision(request),
             ),
         )
         if done is None:
