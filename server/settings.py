@@ -358,6 +358,9 @@ LOGGING = {
             "level": "INFO",
             "propagate": False,
         },
+        # WeasyPrint logs every stylesheet it parses (its own, at import) at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
