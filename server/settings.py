@@ -373,7 +373,7 @@ LOGGING = {
             "level": "INFO",
             "propagate": False,
         },
-        # WeasyPrint narrates every PDF step at INFO; its warnings still show.
+        # WeasyPrint logs every stylesheet it parses (its own, at import) at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
@@ -453,6 +453,17 @@ class MeetingScanApi(APIView):
     @extend_schema_serializer(component_name="ReviewMeetingScanInput")
     class InputSerializer(serializers.Serializer[Any]):
         file = serializers.FileField(max_length=100)
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    def get(self, request: Request, meeting_id: int) -> HttpResponse:
+        """The signed minutes: a PDF as stored, a photo without its metadata."""
+        meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
+        content = selectors.scan_content(meeting)
+        if content is None:
+            raise Http404
+        response = HttpResponse(content[0], content_type=content[1])
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
 
     @extend_schema(
         request={"multipart/form-data": InputSerializer}, responses=MeetingOutputSerializer

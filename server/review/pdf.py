@@ -10,10 +10,16 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import translation
+from PIL import ImageFile
 from weasyprint import HTML
 
 from server.registry.models import Member
 from server.review.models import Certificate, DecisionEntry, VillageMeeting
+
+# Importing WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES to True, which would
+# let truncated photo uploads through (server.evidence.images refuses them only while it is
+# False). The PDFs here embed no images, so the flag is put back at once.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 
 def _pdf(template: str, context: dict[str, Any]) -> bytes:

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from server.accounts import access
+from server.evidence.images import inspect_image, strip_exif
 from server.registry.models import Household, Unit
 from server.review.calendar import is_overdue
 from server.review.choices import DecidedClass
@@ -212,3 +213,17 @@ def pending_submission(*, user: object, household: Household) -> Submission | No
         .order_by("-created_at")
         .first()
     )
+
+
+PDF_MAGIC = b"%PDF-"
+
+
+def scan_content(meeting: VillageMeeting) -> tuple[bytes, str] | None:
+    """The signed minutes to show: a PDF as stored, a photo re-encoded without metadata."""
+    if not meeting.signed_scan:
+        return None
+    with meeting.signed_scan.open("rb") as handle:
+        data = handle.read()
+    if data.startswith(PDF_MAGIC):
+        return data, "application/pdf"
+    return strip_exif(data), inspect_image(data).mime

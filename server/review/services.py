@@ -14,13 +14,15 @@ from uuid import UUID
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from server.accounts import access
 from server.accounts.access import Action
 from server.accounts.models import Role, User
 from server.common.errors import DomainValidationError, FieldError, Message, PermissionRefused
+from server.evidence.images import ImageRefused, inspect_image
 from server.feed.models import FeedKind
 from server.feed.services import feed_append
 from server.registry import services as registry_services
@@ -407,11 +409,37 @@ def _meeting_reviews(
     return reviews
 
 
+MAX_SCAN_BYTES = 15 * 1024 * 1024
+PDF_MAGIC = selectors.PDF_MAGIC
+
+
+def _bilingual(vi: str, en: str) -> Message:
+    return lazy(lambda: vi if translation.get_language() == "vi" else en, str)()
+
+
+def scan_refusal(data: bytes) -> FieldError | None:
+    """A signed scan is a PDF or a whole JPEG, PNG or WebP (checked as photos are)."""
+    if len(data) > MAX_SCAN_BYTES:
+        return FieldError("file", "too_large", _("The scan is larger than 15 MB."))
+    if data.startswith(PDF_MAGIC):
+        return None
+    try:
+        inspect_image(data, max_bytes=MAX_SCAN_BYTES)
+    except ImageRefused as refused:
+        return FieldError("file", refused.code, _bilingual(refused.message_vi, refused.message_en))
+    return None
+
+
 @transaction.atomic
 def meeting_attach_scan(*, user: User, meeting_id: int, upload: Any) -> VillageMeeting:
     """Attach the signed scan or photo of the minutes; a new one replaces the old."""
     meeting = selectors.meeting_get(user=user, meeting_id=meeting_id)
     access.require(user, Action.DECIDE, meeting.village)
+    data = upload.read(MAX_SCAN_BYTES + 1)
+    refusal = scan_refusal(data)
+    if refusal is not None:
+        raise DomainValidationError([refusal])
+    upload.seek(0)
     meeting = VillageMeeting.objects.select_for_update().get(pk=meeting.pk)
     before = {"signed_scan": meeting.signed_scan.name or None}
     meeting.signed_scan.save(f"meeting-{meeting.pk}-{upload.name}", upload, save=False)
@@ -479,6 +507,16 @@ def _last_posting_end(review: HouseholdReview) -> date | None:
     return found
 
 
+def _posted_on(review: HouseholdReview, day: date) -> bool:
+    """Whether one of the household's postings in the round runs on `day`."""
+    return PostingEntry.objects.filter(
+        posting__round=review.round,
+        household=review.household,
+        posting__starts_on__lte=day,
+        posting__ends_on__gte=day,
+    ).exists()
+
+
 @transaction.atomic
 def complaint_take(
     *,
@@ -495,10 +533,9 @@ def complaint_take(
     """
     review = _locked_review(user, review_id, Action.DECIDE)
     _check_move(user, review, A.COMPLAIN)
-    ends = _last_posting_end(review)
-    if ends is None or received_on > ends:
+    if not _posted_on(review, received_on):
         raise _refuse(
-            "received_on", "after_posting", _("A complaint is taken while the list is posted.")
+            "received_on", "not_posted", _("A complaint is taken while the list is posted.")
         )
     try:
         with transaction.atomic():

@@ -41,6 +41,12 @@ def _attempt(call: Callable[[], T]) -> tuple[T | None, list[FieldError]]:
         return None, refusal.errors
 
 
+def _revision(request: HttpRequest) -> int | None:
+    """The revision a form was built on; a missing or garbled one skips the check."""
+    raw = request.POST.get("revision", "")
+    return int(raw) if raw.isdigit() else None
+
+
 def _round_url(round_id: int) -> str:
     return reverse("review:round", args=[round_id])
 
@@ -170,7 +176,7 @@ class HouseholdStepView(_Base):
         if action not in STEP_ACTIONS or review.round_id != round_id:
             raise Http404
         user = signed_in_user(request)
-        revision = int(request.POST.get("revision") or 0) or None
+        revision = _revision(request)
         if action == "score":
             call: Callable[[], Any] = lambda: services.survey_record(  # noqa: E731
                 user=user, review_id=review_id, revision=revision
@@ -288,17 +294,39 @@ def _uuid(raw: str) -> uuid.UUID:
 
 
 class MeetingScanView(_Base):
+    """The signed minutes: shown (photo metadata stripped) and attached here."""
+
+    def get(self, request: HttpRequest, meeting_id: int) -> HttpResponse:
+        meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
+        return scan_response(meeting)
+
     def post(self, request: HttpRequest, meeting_id: int) -> HttpResponse:
         meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
         upload = request.FILES.get("file")
         if upload is None:
             messages.warning(request, _("Choose the scan or photo of the signed minutes."))
-        else:
-            services.meeting_attach_scan(
+            return redirect(_round_url(meeting.round_id) + "#meetings")
+        _done, errors = _attempt(
+            lambda: services.meeting_attach_scan(
                 user=signed_in_user(request), meeting_id=meeting_id, upload=upload
             )
+        )
+        for error in errors:
+            messages.warning(request, str(error.message))
+        if not errors:
             messages.success(request, _("The signed minutes are attached."))
         return redirect(_round_url(meeting.round_id) + "#meetings")
+
+
+def scan_response(meeting: Any) -> HttpResponse:
+    content = selectors.scan_content(meeting)
+    if content is None:
+        raise Http404
+    data, content_type = content
+    response = HttpResponse(data, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=0"
+    return response
 
 
 class MinutesPdfView(_Base):
@@ -598,7 +626,7 @@ class ReturnView(_Base):
                 review_id=review_id,
                 comment=comment,
                 fields=fields,
-                revision=int(request.POST.get("revision") or 0) or None,
+                revision=_revision(request),
             ),
         )
         if done is None:

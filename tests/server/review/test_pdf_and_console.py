@@ -205,3 +205,66 @@ def test_a_reviewer_returns_a_household_from_the_console(personas, annual, four)
         "Xem lại thu nhập",
     )
     assert Household.objects.get(pk=four[3].household_id).status == "not_reviewed"
+
+
+def test_rendering_pdfs_leaves_truncated_images_refused(officer, certified):
+    from PIL import ImageFile
+
+    _client(officer).get(f"/console/review/rounds/decisions/{certified.pk}/certificates.pdf")
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+
+
+def _png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), "white").save(out, "PNG")
+    return out.getvalue()
+
+
+def test_the_signed_minutes_are_attached_and_shown_only_inside_the_area(
+    tree, officer, annual, certified
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.server.conftest import client_for
+
+    meeting_id = certified.round.meetings.get().pk
+    url = f"/api/v1/review/meetings/{meeting_id}/scan/"
+    client = client_for(officer)
+    assert client.get(url).status_code == 404  # nothing attached yet
+    png = SimpleUploadedFile("bien-ban.png", _png(), content_type="image/png")
+    assert client.post(url, {"file": png}, format="multipart").status_code == 200
+    shown = client.get(url)
+    assert (shown.status_code, shown["Content-Type"]) == (200, "image/png")
+    outsider = client_for(make_user("far", Role.COMMUNE_OFFICER, tree.commune2))
+    assert outsider.get(url).status_code == 404
+
+
+def test_a_truncated_scan_is_refused_and_nothing_is_stored(officer, annual, certified):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.server.conftest import client_for
+
+    meeting = certified.round.meetings.get()
+    url = f"/api/v1/review/meetings/{meeting.pk}/scan/"
+    broken = SimpleUploadedFile("x.png", _png()[:-30], content_type="image/png")
+    response = client_for(officer).post(url, {"file": broken}, format="multipart")
+    assert response.status_code == 400
+    assert [e["path"] for e in response.json()["errors"]] == ["file"]
+    meeting.refresh_from_db()
+    assert meeting.signed_scan.name == ""
+
+
+def test_a_pdf_scan_is_kept_as_it_is(officer, certified):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.server.conftest import client_for
+
+    meeting_id = certified.round.meetings.get().pk
+    url = f"/api/v1/review/meetings/{meeting_id}/scan/"
+    client = client_for(officer)
+    pdf = SimpleUploadedFile("scan.pdf", b"%PDF-1.4 signed", content_type="application/pdf")
+    assert client.post(url, {"file": pdf}, format="multipart").status_code == 200
+    shown = client.get(url)
+    assert (shown["Content-Type"], shown.content) == ("application/pdf", b"%PDF-1.4 signed")

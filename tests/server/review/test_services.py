@@ -166,7 +166,7 @@ def test_a_complaint_after_the_posting_ended_is_refused_and_changes_nothing(
         services.complaint_take(
             user=officer, review_id=four[0].pk, disputed="x", received_on=date(2026, 10, 15)
         )
-    assert codes(err) == [("received_on", "after_posting")]
+    assert codes(err) == [("received_on", "not_posted")]
     assert snapshot() == before
 
 
@@ -423,4 +423,15 @@ def test_scoring_needs_an_assessment_of_the_rounds_year(tree, officer, annual):
     with pytest.raises(DomainValidationError) as err:
         services.survey_record(user=officer, review_id=review.pk)
     assert codes(err) == [("assessment", "missing")]
+    assert snapshot() == before
+
+
+def test_a_complaint_dated_before_the_posting_started_is_refused(tree, officer, annual, four):
+    _posted(tree, officer, annual, four[:1])
+    before = snapshot()
+    with pytest.raises(DomainValidationError) as err:
+        services.complaint_take(
+            user=officer, review_id=four[0].pk, disputed="x", received_on=date(2026, 10, 9)
+        )
+    assert codes(err) == [("received_on", "not_posted")]
     assert snapshot() == before
