@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "server.surveys",
     "server.submissions",
     "server.evidence",
+    "server.support",
     "server.sync_api",
     "server.webapp",
     "server.console",
@@ -293,6 +294,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name for the housing-support stage choices, used by several fields.
+    "ENUM_NAME_OVERRIDES": {"SupportStageEnum": "server.support.models.StageChoice"},
 }
 
 # Transport security: set behind a TLS-terminating proxy in production.
@@ -357,3 +360,7 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Housing support: a stage photo taken farther than this from the household's point is
+# flagged for a person to look at (never refused).
+SUPPORT_PHOTO_MAX_DISTANCE_M = env_int("SUPPORT_PHOTO_MAX_DISTANCE_M", 200, minimum=1)

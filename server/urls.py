@@ -21,11 +21,13 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("server.submissions.urls")),
     path("", include("server.sync_api.urls")),
     path("", include("server.evidence.urls")),
+    path("", include("server.support.urls")),
 ]
 
 # The staff console: its shell, then each app's pages under its own prefix.
 console_patterns: list[URLPattern | URLResolver] = [
     path("", include("server.console.console_urls")),
+    path("support/", include("server.support.console_urls")),
     path("reports/", include("server.reports.console_urls")),
 ]
 

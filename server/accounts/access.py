@@ -25,6 +25,7 @@ from server.common.errors import PermissionRefused
 from server.evidence.models import Attachment
 from server.registry.models import Household, HouseholdChange, Member, MemberQuerySet, Unit
 from server.submissions.models import Assessment, Submission
+from server.support.models import StageProof, SupportRecord
 from server.sync_api.models import ConflictCopy
 from sync.messages import ItemKind
 
@@ -46,7 +47,9 @@ __all__ = [
     "visible_history",
     "visible_households",
     "visible_members",
+    "visible_stage_proofs",
     "visible_submissions",
+    "visible_support_records",
     "visible_units",
 ]
 
@@ -59,16 +62,17 @@ class Action(enum.StrEnum):
     MANAGE_UNITS = "manage_units"  # add villages (one by one or by CSV)
     MANAGE_DEVICES = "manage_devices"  # list and revoke the devices of the area's users
     REVIEW = "review"  # return surveys, settle kept conflicts
+    SUPPORT = "support"  # housing support: records, stage proofs, payments, photo flags
 
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.VOLUNTEER: frozenset({Action.EDIT_HOUSEHOLDS}),
     Role.COMMUNE_OFFICER: frozenset(
-        {Action.EDIT_HOUSEHOLDS, Action.READ_CITIZEN_ID, Action.REVIEW}
+        {Action.EDIT_HOUSEHOLDS, Action.READ_CITIZEN_ID, Action.REVIEW, Action.SUPPORT}
     ),
     Role.DISTRICT_REVIEWER: frozenset({Action.REVIEW}),
     Role.PROVINCE_ADMIN: frozenset(Action),
-    Role.SUPPORT_STAFF: frozenset(),
+    Role.SUPPORT_STAFF: frozenset({Action.SUPPORT}),
 }
 
 _ITEM_KIND_ACTIONS: dict[ItemKind, Action | None] = {
@@ -77,6 +81,7 @@ _ITEM_KIND_ACTIONS: dict[ItemKind, Action | None] = {
     ItemKind.MEMBER_CREATE: Action.EDIT_HOUSEHOLDS,
     ItemKind.MEMBER_EDIT: Action.EDIT_HOUSEHOLDS,
     ItemKind.SUBMISSION: None,
+    ItemKind.SUPPORT_STAGE_PROOF: Action.SUPPORT,
 }
 
 
@@ -195,12 +200,27 @@ def visible_attachments(user: object) -> QuerySet[Attachment]:
     return Attachment.objects.filter(
         Q(item_uuid__in=visible_submissions(user).values("pk"))
         | Q(item_uuid__in=visible_households(user).values("pk"))
+        | Q(item_uuid__in=visible_stage_proofs(user).values("pk"))
     )
 
 
 def visible_attachments_of(user: object, item_uuid: UUID) -> QuerySet[Attachment]:
     """The photos of one item, empty unless the item is in the user's area: one query."""
     return visible_attachments(user).filter(item_uuid=item_uuid)
+
+
+def visible_support_records(user: object) -> QuerySet[SupportRecord]:
+    """Support records of visible households, and those assigned to the user.
+
+    A support worker assigned to a record outside their units still reaches it: the
+    assignment is the grant.
+    """
+    assigned = Q(assigned_to=user) if getattr(user, "pk", None) is not None else Q(pk__in=[])
+    return SupportRecord.objects.filter(scope_q(user, "household__village__path") | assigned)
+
+
+def visible_stage_proofs(user: object) -> QuerySet[StageProof]:
+    return StageProof.objects.filter(record__in=visible_support_records(user).values("pk"))
 
 
 def visible_area_users(user: object) -> QuerySet[User]:

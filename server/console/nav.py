@@ -22,6 +22,12 @@ class NavItem:
 
 NAV: list[NavItem] = [
     NavItem("console:home", _("Home"), _("Start page of the staff console.")),
+    NavItem(
+        "support:dashboard",
+        _("Housing support"),
+        _("Houses by stage, money per programme, overdue stages, photos and payments."),
+        frozenset({Role.SUPPORT_STAFF, Role.COMMUNE_OFFICER, Role.PROVINCE_ADMIN}),
+    ),
     NavItem("reports:home", _("Reports"), _("Figures, transitions and targets of your area.")),
 ]
 

@@ -31,6 +31,7 @@ from server.registry.services import unit_create
 from server.reports.demo import seed_reports_demo
 from server.submissions.models import Assessment
 from server.submissions.scoring import build_assessment
+from server.support.demo import seed_support_demo
 
 DEMO_PROVINCE = "04"  # Cao Bằng
 DEMO_PASSWORD = "chungtay-demo-2026"  # noqa: S105 - printed for the demo on purpose
@@ -157,7 +158,9 @@ def seed_demo() -> list[DemoLogin]:
         villages = [v for d in districts for v in _demo_villages(d)]
         _demo_households(villages)
         seed_reports_demo(province)
-        return _demo_users(province, districts, villages)
+        logins = _demo_users(province, districts, villages)
+        seed_support_demo(commune=villages[0].parent, actor=User.objects.get(username="quantri"))
+        return logins
 
 
 def _demo_districts(province: Unit) -> list[Unit]:
