@@ -27,7 +27,6 @@ export default [
     files: ["server/reports/static/reports/*.js"],
     languageOptions: { sourceType: "script", globals: globals.browser },
   },
-  { ignores: ["server/reports/static/reports/vendor/"] },
   {
     files: ["tests/js/**/*.mjs"],
     languageOptions: { sourceType: "module", globals: globals.node },
