@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "server.evidence",
     "server.support",
     "server.sync_api",
+    "server.review",
     "server.webapp",
     "server.console",
     "server.demo",
@@ -294,8 +295,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # One name for the housing-support stage choices, used by several fields.
-    "ENUM_NAME_OVERRIDES": {"SupportStageEnum": "server.support.models.StageChoice"},
+    "ENUM_NAME_OVERRIDES": {
+        # One name for the housing-support stage choices, used by several fields.
+        "SupportStageEnum": "server.support.models.StageChoice",
+        "ReviewDecidedClassEnum": "server.review.choices.DecidedClass",
+        "ReviewRoundKindEnum": "server.review.choices.RoundKind",
+        "ReviewPostingKindEnum": "server.review.choices.PostingKind",
+    },
 }
 
 # Transport security: set behind a TLS-terminating proxy in production.
@@ -357,6 +363,9 @@ LOGGING = {
             "level": "INFO",
             "propagate": False,
         },
+        # WeasyPrint narrates every PDF step at INFO; its warnings still show.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }

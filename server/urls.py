@@ -22,6 +22,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("server.sync_api.urls")),
     path("", include("server.evidence.urls")),
     path("", include("server.support.urls")),
+    path("", include("server.review.urls")),
 ]
 
 # The staff console: its shell, then each app's pages under its own prefix.
@@ -29,6 +30,8 @@ console_patterns: list[URLPattern | URLResolver] = [
     path("", include("server.console.console_urls")),
     path("support/", include("server.support.console_urls")),
     path("reports/", include("server.reports.console_urls")),
+    path("review/", include("server.review.console_urls_pages")),
+    path("review/", include("server.review.console_urls")),
 ]
 
 urlpatterns = [

@@ -29,6 +29,24 @@ NAV: list[NavItem] = [
         frozenset({Role.SUPPORT_STAFF, Role.COMMUNE_OFFICER, Role.PROVINCE_ADMIN}),
     ),
     NavItem("reports:home", _("Reports"), _("Figures, transitions and targets of your area.")),
+    NavItem(
+        "review-pages:dashboard",
+        _("Round dashboard"),
+        _("Progress per commune, village and step; deadlines and the reporting calendar."),
+        frozenset({Role.COMMUNE_OFFICER, Role.DISTRICT_REVIEWER, Role.PROVINCE_ADMIN}),
+    ),
+    NavItem(
+        "review:rounds",
+        _("Review rounds"),
+        _("Run a commune's round: meetings, postings, complaints, the decision, certificates."),
+        frozenset({Role.COMMUNE_OFFICER, Role.DISTRICT_REVIEWER, Role.PROVINCE_ADMIN}),
+    ),
+    NavItem(
+        "review-pages:queue",
+        _("Review queue"),
+        _("Households to check, with flags; return or flag several at once."),
+        frozenset({Role.COMMUNE_OFFICER, Role.DISTRICT_REVIEWER, Role.PROVINCE_ADMIN}),
+    ),
 ]
 
 ADMIN_ROLES = frozenset({Role.PROVINCE_ADMIN})

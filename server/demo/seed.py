@@ -15,6 +15,7 @@ from server.accounts.models import Role, UnitAssignment, User
 from server.accounts.services import province_admin_group_sync
 from server.common.text import fold
 from server.demo.facts import demo_facts
+from server.demo.review_round import seed_review_rounds
 from server.feed.models import FeedEntry, FeedKind
 from server.feed.services import lock_feed
 from server.registry.choices import HouseholdStatus, Relation, Sex, UnitLevel
@@ -160,7 +161,18 @@ def seed_demo() -> list[DemoLogin]:
         seed_reports_demo(province)
         logins = _demo_users(province, districts, villages)
         seed_support_demo(commune=villages[0].parent, actor=User.objects.get(username="quantri"))
-        return logins
+    _demo_review_rounds(districts[0])
+    return logins
+
+
+def _demo_review_rounds(district: Unit) -> None:
+    """The first district's first commune mid-round, its second decided (review app)."""
+    communes = list(Unit.objects.filter(parent=district).order_by("code")[:2])
+    seed_review_rounds(
+        officer=User.objects.get(username="canboxa"),
+        admin=User.objects.get(username="quantri"),
+        communes=communes,
+    )
 
 
 def _demo_districts(province: Unit) -> list[Unit]:

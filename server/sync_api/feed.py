@@ -318,5 +318,6 @@ def review_data(s: Submission) -> dict[str, Any]:
         "household_id": str(s.household_id) if s.household_id else None,
         "status": s.review_status,
         "comment": s.review_comment,
+        "fields": list(s.review_fields),
         "reviewed_at": s.reviewed_at.isoformat() if s.reviewed_at else None,
     }

@@ -32,6 +32,8 @@ ALLOW_LIST = {
     "sync_api/uploads.py": "upload store adapter; keyed by the pusher's own receipts",
     "evidence/apis.py": "reads photos of a submission fetched through submission_get",
     "evidence/checks.py": "photo checks run on an attachment already received",
+    "review/flags.py": "EXISTS subqueries correlated to households already read through access",
+    "review/selectors_queue.py": "latest-assessment subqueries correlated to visible households",
 }
 
 
