@@ -657,3 +657,10 @@ def household_history(household: Household) -> QuerySet[HouseholdStatusRecord]:
 
 def household_latest(household: Household) -> Assessment | None:
     return Assessment.objects.filter(household=household, is_latest=True).first()
+
+
+def default_year(c: Mapping[str, int], years: Sequence[int]) -> int | None:
+    """The latest year whose round is mostly decided: at least half as many households
+    have a decision as the year before. A round under way shows only when asked for."""
+    settled = [y for y in years if 2 * _year_total(c, y, "") >= _year_total(c, y - 1, "")]
+    return settled[-1] if settled else (years[-1] if years else None)
