@@ -27,7 +27,6 @@ export default [
     files: ["server/reports/static/reports/*.js"],
     languageOptions: { sourceType: "script", globals: globals.browser },
   },
-  { ignores: ["server/reports/static/reports/vendor/"] },
   {
     files: ["server/exports/static/exports/*.js"],
     languageOptions: { sourceType: "script", globals: { ...globals.browser, L: "readonly" } },

@@ -30,8 +30,8 @@ api_v1: list[URLPattern | URLResolver] = [
 console_patterns: list[URLPattern | URLResolver] = [
     path("", include("server.console.console_urls")),
     path("exports/", include("server.exports.console_urls")),
-    path("reports/", include("server.reports.console_urls")),
     path("support/", include("server.support.console_urls")),
+    path("reports/", include("server.reports.console_urls")),
     path("review/", include("server.review.console_urls_pages")),
     path("review/", include("server.review.console_urls")),
 ]

@@ -20,14 +20,36 @@ class NavItem:
     roles: frozenset[str] | None = None  # None: every staff role
 
 
+REVIEWERS = frozenset({Role.COMMUNE_OFFICER, Role.DISTRICT_REVIEWER, Role.PROVINCE_ADMIN})
+
+# In the order of the work: the round, the queue, support, then figures and files.
 NAV: list[NavItem] = [
     NavItem("console:home", _("Home"), _("Start page of the staff console.")),
     NavItem(
-        "exports:exports",
-        _("Exports"),
-        _("Download households, members and assessments as CSV, XLSX or GeoJSON."),
+        "review-pages:dashboard",
+        _("Round dashboard"),
+        _("Progress per commune, village and step; deadlines and the reporting calendar."),
+        REVIEWERS,
     ),
-    NavItem("exports:map", _("Map"), _("Households on a map, coloured by class.")),
+    NavItem(
+        "review:rounds",
+        _("Review rounds"),
+        _("Run a commune's round: meetings, postings, complaints, the decision, certificates."),
+        REVIEWERS,
+    ),
+    NavItem(
+        "review-pages:queue",
+        _("Review queue"),
+        _("Households to check, with flags; return or flag several at once."),
+        REVIEWERS,
+    ),
+    NavItem(
+        "support:dashboard",
+        _("Housing support"),
+        _("Houses by stage, money per programme, overdue stages, photos and payments."),
+        frozenset({Role.SUPPORT_STAFF, Role.COMMUNE_OFFICER, Role.PROVINCE_ADMIN}),
+    ),
+    NavItem("reports:home", _("Reports"), _("Figures, transitions and targets of your area.")),
     NavItem(
         "exports:reports",
         _("Official reports"),
@@ -35,30 +57,11 @@ NAV: list[NavItem] = [
             "The list after the review and the summary per unit; send, print and follow the calendar."
         ),
     ),
-    NavItem("reports:home", _("Reports"), _("Figures, transitions and targets of your area.")),
+    NavItem("exports:map", _("Map"), _("Households on a map, coloured by class.")),
     NavItem(
-        "support:dashboard",
-        _("Housing support"),
-        _("Houses by stage, money per programme, overdue stages, photos and payments."),
-        frozenset({Role.SUPPORT_STAFF, Role.COMMUNE_OFFICER, Role.PROVINCE_ADMIN}),
-    ),
-    NavItem(
-        "review-pages:dashboard",
-        _("Round dashboard"),
-        _("Progress per commune, village and step; deadlines and the reporting calendar."),
-        frozenset({Role.COMMUNE_OFFICER, Role.DISTRICT_REVIEWER, Role.PROVINCE_ADMIN}),
-    ),
-    NavItem(
-        "review:rounds",
-        _("Review rounds"),
-        _("Run a commune's round: meetings, postings, complaints, the decision, certificates."),
-        frozenset({Role.COMMUNE_OFFICER, Role.DISTRICT_REVIEWER, Role.PROVINCE_ADMIN}),
-    ),
-    NavItem(
-        "review-pages:queue",
-        _("Review queue"),
-        _("Households to check, with flags; return or flag several at once."),
-        frozenset({Role.COMMUNE_OFFICER, Role.DISTRICT_REVIEWER, Role.PROVINCE_ADMIN}),
+        "exports:exports",
+        _("Exports"),
+        _("Download households, members and assessments as CSV, XLSX or GeoJSON."),
     ),
 ]
 

@@ -12,6 +12,7 @@ status history) and `y:2024:tr:escaped_poverty` (transitions into that year).
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Final
 
 from forms.scoring.transitions import UNCHANGED, derive_transition
@@ -98,15 +99,21 @@ def _status_keys(facts: HouseholdFacts) -> list[str]:
 
 
 def _history_keys(facts: HouseholdFacts) -> list[str]:
+    return list(_history_pattern_keys(tuple(sorted(facts.history.items())), "em" in facts.groups))
+
+
+@lru_cache(maxsize=8192)
+def _history_pattern_keys(history: tuple[tuple[int, str], ...], em: bool) -> tuple[str, ...]:
+    """Keys of one history pattern; cached, as a province holds few distinct patterns."""
+    as_map = dict(history)
     keys: list[str] = []
-    em = "em" in facts.groups
-    for year, status in facts.history.items():
+    for year, status in history:
         keys.append(f"y:{year}:st:{status}")
         keys += [f"y:{year}:em:st:{status}"] if em else []
-        for category in transition_categories(facts.history, year):
+        for category in transition_categories(as_map, year):
             keys.append(f"y:{year}:tr:{category}")
             keys += [f"y:{year}:em:tr:{category}"] if em else []
-    return keys
+    return tuple(keys)
 
 
 def household_sums(facts: HouseholdFacts) -> list[tuple[str, int]]:

@@ -61,7 +61,7 @@ def village_areas(village_ids: Sequence[int]) -> dict[int, str]:
 
 def _histories(village_ids: Sequence[int]) -> dict[UUID, dict[int, str]]:
     """Official status per review year, from the commune's decisions on record."""
-    rows = HouseholdStatusRecord.objects.filter(household__village_id__in=village_ids)
+    rows = HouseholdStatusRecord.objects.filter(household__village_id__in=village_ids).order_by()
     histories: dict[UUID, dict[int, str]] = {}
     for hid, year, status in rows.values_list("household_id", "year", "status"):
         histories.setdefault(hid, {})[year] = status
@@ -87,7 +87,7 @@ def _incomes(village_ids: Sequence[int]) -> dict[UUID, dict[int, int]]:
 def _rosters(village_ids: Sequence[int]) -> tuple[dict[UUID, list[str]], dict[UUID, str]]:
     ethnicities: dict[UUID, list[str]] = {}
     heads: dict[UUID, str] = {}
-    rows = Member.objects.current().filter(household__village_id__in=village_ids)
+    rows = Member.objects.current().filter(household__village_id__in=village_ids).order_by()
     for hid, ethnicity, relation in rows.values_list("household_id", "ethnicity", "relation"):
         ethnicities.setdefault(hid, []).append(ethnicity)
         if relation == "head":
@@ -96,7 +96,9 @@ def _rosters(village_ids: Sequence[int]) -> tuple[dict[UUID, list[str]], dict[UU
 
 
 def _latest(village_ids: Sequence[int]) -> dict[UUID, tuple[str, tuple[tuple[str, str], ...]]]:
-    rows = Assessment.objects.filter(household__village_id__in=village_ids, is_latest=True)
+    rows = Assessment.objects.filter(
+        household__village_id__in=village_ids, is_latest=True
+    ).order_by()
     latest = {}
     for hid, klass, result in rows.values_list("household_id", "household_class", "result"):
         indicators = tuple(
@@ -655,3 +657,10 @@ def household_history(household: Household) -> QuerySet[HouseholdStatusRecord]:
 
 def household_latest(household: Household) -> Assessment | None:
     return Assessment.objects.filter(household=household, is_latest=True).first()
+
+
+def default_year(c: Mapping[str, int], years: Sequence[int]) -> int | None:
+    """The latest year whose round is mostly decided: at least half as many households
+    have a decision as the year before. A round under way shows only when asked for."""
+    settled = [y for y in years if 2 * _year_total(c, y, "") >= _year_total(c, y - 1, "")]
+    return settled[-1] if settled else (years[-1] if years else None)

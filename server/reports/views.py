@@ -62,7 +62,7 @@ class DashboardView(UnitPageMixin, TemplateView):
         requested = _year(self.request)
         figures = selectors.unit_figures(unit)
         years = [t.year for t in figures.transitions if t.group == "all"]
-        year = requested or (years[-1] if years else None)
+        year = requested or selectors.default_year(figures.counters, years)
         if requested is not None:
             figures = selectors.unit_figures(unit, requested)
         rows = selectors.child_rows(unit, year)

@@ -88,3 +88,10 @@ def test_household_list_behind_re_poor_is_the_one_household(history: Tree, perso
     admin = personas["province_admin"]
     rows = selectors.households_for_key(user=admin, unit=history.province, key="y:2025:tr:re_poor")
     assert [h.code for h in rows] == ["H0002"]  # household B: poor, escaped, poor again
+
+
+def test_default_year_skips_a_round_under_way() -> None:
+    c = {"y:2024:st:poor": 10, "y:2025:st:poor": 6, "y:2025:st:not_poor": 4, "y:2026:st:poor": 1}
+    assert selectors.default_year(c, [2025, 2026]) == 2025
+    assert selectors.default_year({**c, "y:2026:st:not_poor": 4}, [2025, 2026]) == 2026
+    assert selectors.default_year({}, []) is None
