@@ -195,7 +195,7 @@ STATIC_ROOT = VAR_DIR / "static"
 # Static files are found in the apps at request time: no collectstatic step to forget.
 WHITENOISE_USE_FINDERS = True
 # STATIC_ROOT exists only after an optional collectstatic; the finders serve without it.
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+warnings.filterwarnings("ignore", message="No directory at: ")
 WHITENOISE_AUTOREFRESH = DEBUG
 LOGIN_URL = "console:login"
 LOGIN_REDIRECT_URL = "console:home"
