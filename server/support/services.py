@@ -150,14 +150,17 @@ def _check_stage(record: SupportRecord, stage: str) -> None:
 def stage_photo_checks(*, attachment: Attachment) -> list[PhotoFlag]:
     """Check a completed photo if it belongs to a stage proof; called by evidence's signal."""
     proof = (
-        StageProof.objects.select_related("record__household")
+        StageProof.objects.select_related("record__household__village")
         .filter(pk=attachment.item_uuid)
         .first()
     )
     if proof is None:
         return []
     with transaction.atomic():
-        return _check_photo(proof, attachment)
+        flags = _check_photo(proof, attachment)
+        # The stage may now be proved: phones pull the record again.
+        _announce(proof.record)
+    return flags
 
 
 def _check_photo(proof: StageProof, photo: Attachment) -> list[PhotoFlag]:
