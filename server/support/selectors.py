@@ -28,6 +28,8 @@ from server.submissions.models import Assessment
 from server.support import stages
 from server.support.eligibility import Eligibility, HousingFacts, assess
 from server.support.models import (
+    EscapeRegistration,
+    HelperAssignment,
     Instalment,
     Payment,
     PhotoFlag,
@@ -454,3 +456,33 @@ def stage_first_photo_times(record_ids: list[UUID]) -> dict[tuple[UUID, str], da
         if completed_at is not None and (key not in first or completed_at < first[key]):
             first[key] = completed_at
     return first
+
+
+def helper_get(*, user: object, assignment_id: int) -> HelperAssignment:
+    found = (
+        HelperAssignment.objects.filter(household__in=visible_households(user).values("pk"))
+        .filter(pk=assignment_id)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def helpers_of(household: Household) -> QuerySet[HelperAssignment]:
+    return household.helpers.prefetch_related("contributions").order_by("assigned_on", "pk")
+
+
+def escape_get(*, user: object, registration_id: int) -> EscapeRegistration:
+    found = (
+        EscapeRegistration.objects.filter(household__in=visible_households(user).values("pk"))
+        .filter(pk=registration_id)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def escapes_of(household: Household) -> QuerySet[EscapeRegistration]:
+    return household.escape_registrations.order_by("-year")
