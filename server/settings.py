@@ -355,6 +355,8 @@ LOGGING = {
             "level": "INFO",
             "propagate": False,
         },
+        # WeasyPrint logs each rendering step (and its stylesheets at import) at INFO.
+        "weasyprint": {"level": "WARNING"},
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
