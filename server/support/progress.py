@@ -17,7 +17,7 @@ from server.accounts.access import visible_units
 from server.accounts.scoping import path_is_within, path_within_q
 from server.registry.models import Unit
 from server.support import stages
-from server.support.models import Payment, Programme, SupportRecord
+from server.support.models import Payment, Programme, StageChoice, SupportRecord
 from server.support.selectors import (
     eligible_households,
     proved_stages_by_record,
@@ -67,6 +67,14 @@ class RecordProgress:
     stage: Stage
     overdue_stage: Stage | None
     paid: int
+
+    @property
+    def stage_label(self) -> str:
+        return str(StageChoice(self.stage.value).label)
+
+    @property
+    def overdue_label(self) -> str:
+        return str(StageChoice(self.overdue_stage.value).label) if self.overdue_stage else ""
 
 
 def records_under(

@@ -35,6 +35,7 @@ from server.support.models import (
     PhotoFlag,
     Programme,
     ProgrammeAmount,
+    StageChoice,
     StageProof,
     SupportCircumstance,
     SupportRecord,
@@ -324,6 +325,14 @@ class RecordView:
     proofs: list[ProofView]
     payments: list[Payment]
     payable: dict[str, bool]
+
+    @property
+    def stage_label(self) -> str:
+        return str(StageChoice(self.stage.value).label)
+
+    @property
+    def next_stage_label(self) -> str:
+        return str(StageChoice(self.next_stage.value).label) if self.next_stage else ""
 
 
 def record_view(*, user: object, record: SupportRecord) -> RecordView:
