@@ -4,6 +4,7 @@ import uuid
 
 import pytest
 
+from server.accounts.access import ROLE_ACTIONS, Action
 from server.accounts.models import Role
 from server.support.models import Payment, PhotoFlag, SupportRecord
 from server.support.sitephotos import site_jpeg
@@ -167,3 +168,9 @@ def test_the_programmes_carry_their_sources(personas):
     ]
     assert all(a["legal_ref"] for a in campaign["amounts"])
     assert campaign["legal_ref"] == "QĐ 1243/QĐ-TTg"
+
+
+def test_the_support_action_goes_to_support_staff_officers_and_admins_only():
+    granted = {role for role, actions in ROLE_ACTIONS.items() if Action.SUPPORT in actions}
+    assert granted == SUPPORT_ROLES
+    assert ROLE_ACTIONS[Role.SUPPORT_STAFF] == frozenset({Action.SUPPORT})
