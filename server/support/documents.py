@@ -9,12 +9,13 @@ from django.utils import timezone, translation
 from PIL import ImageFile
 from weasyprint import HTML
 
+from server.support.models import DocumentKind
+from server.support.selectors import RecordView
+
 # Importing WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES to True, which
 # would make server.evidence accept truncated uploads. These PDFs embed no images, so
 # the switch goes back to Pillow's default (False) right after the import.
 ImageFile.LOAD_TRUNCATED_IMAGES = False
-from server.support.models import DocumentKind
-from server.support.selectors import RecordView
 
 TITLES = {
     DocumentKind.COMPLETION: "BIÊN BẢN XÁC NHẬN HOÀN THÀNH NHÀ Ở",
