@@ -369,22 +369,59 @@ def support_record_create(
     on the approval day; sponsors' shares must sum to it. One record per household and
     programme: the same grant again returns the stored record."""
     _require_support(user)
+    if work not in WorkKind.values:
+        raise _refuse("work", "invalid", _("Choose a new build or a repair."))
     total = amount if amount is not None else _programme_amount(programme, work, approved_on)
     _check_sponsors(sponsors, total)
     existing = SupportRecord.objects.filter(household=household, programme=programme).first()
     if existing is not None:
         return existing
+    try:
+        return _record_insert(
+            user=user,
+            household=household,
+            programme=programme,
+            work=work,
+            amount=total,
+            approved_on=approved_on,
+            sponsors=sponsors,
+            decision_ref=decision_ref,
+            planned_start=planned_start,
+            planned_completion=planned_completion,
+            stage_due=stage_due or {},
+            assigned_to=assigned_to,
+        )
+    except IntegrityError:
+        # A concurrent copy of the same grant committed first: answer with it.
+        return SupportRecord.objects.get(household=household, programme=programme)
+
+
+def _record_insert(
+    *,
+    user: User,
+    household: Household,
+    programme: Programme,
+    work: str,
+    amount: int,
+    approved_on: date,
+    sponsors: list[SponsorShare],
+    decision_ref: str,
+    planned_start: date | None,
+    planned_completion: date | None,
+    stage_due: dict[str, str],
+    assigned_to: User | None,
+) -> SupportRecord:
     with transaction.atomic():
         record = SupportRecord.objects.create(
             household=household,
             programme=programme,
             work=work,
-            amount=total,
+            amount=amount,
             decision_ref=decision_ref,
             approved_on=approved_on,
             planned_start=planned_start,
             planned_completion=planned_completion,
-            stage_due=stage_due or {},
+            stage_due=stage_due,
             assigned_to=assigned_to,
             created_by=user,
         )
@@ -396,8 +433,6 @@ def support_record_create(
 
 
 def _programme_amount(programme: Programme, work: str, on: date) -> int:
-    if work not in WorkKind.values:
-        raise _refuse("work", "invalid", _("Choose a new build or a repair."))
     found = programme_amount_on(programme=programme, work=work, on=on)
     if found is None:
         raise _refuse("approved_on", "no_amount", _("The programme has no amount for this date."))
