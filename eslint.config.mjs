@@ -11,7 +11,8 @@ const djangoTemplate = {
 };
 
 export default [
-  { ignores: ["node_modules/", ".venv/", "var/", "media/"] },
+  // Vendored browser libraries are copied verbatim from npm (scripts/vendor_static.py).
+  { ignores: ["node_modules/", ".venv/", "var/", "media/", "server/*/static/*/vendor/"] },
   js.configs.recommended,
   {
     files: ["server/webapp/static/**/*.mjs"],

@@ -81,6 +81,7 @@ _ITEM_KIND_ACTIONS: dict[ItemKind, Action | None] = {
     ItemKind.MEMBER_CREATE: Action.EDIT_HOUSEHOLDS,
     ItemKind.MEMBER_EDIT: Action.EDIT_HOUSEHOLDS,
     ItemKind.SUBMISSION: None,
+    ItemKind.SUPPORT_STAGE_PROOF: Action.SUPPORT,
 }
 
 

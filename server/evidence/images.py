@@ -5,9 +5,10 @@ content, checks dimensions from the header before any pixel buffer exists, and d
 whole image before trusting it. The module imports only Pillow, geopy and the standard
 library so that Django code, Celery tasks and command-line tools can share it.
 
-Pillow's process-wide switches are never changed: ``Image.MAX_IMAGE_PIXELS`` is left alone
-because the header check below runs before Pillow's own bomb check would, and
-``ImageFile.LOAD_TRUNCATED_IMAGES`` must stay False for truncated uploads to be refused.
+``Image.MAX_IMAGE_PIXELS`` is left alone because the header check below runs before
+Pillow's own bomb check would. ``ImageFile.LOAD_TRUNCATED_IMAGES`` must be False for
+truncated uploads to be refused, and WeasyPrint (the console's PDFs) sets it True when it
+is imported: ``_decode`` therefore sets it back to False before every decode.
 """
 
 from __future__ import annotations
@@ -239,6 +240,7 @@ def _decode(
     ``verify()`` leaves an image unusable, so decoding happens on a second, fresh parse.
     ``prepare`` runs between parsing and decoding (JPEG ``draft`` to decode smaller).
     """
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     with _refuse_decode_errors():
         _open_checked(data, limits).verify()
         img = _open_checked(data, limits)

@@ -126,6 +126,7 @@ def test_sync_item_kinds_need_the_same_grant_as_their_rest_twins():
         "household_edit": Action.EDIT_HOUSEHOLDS,
         "member_create": Action.EDIT_HOUSEHOLDS,
         "member_edit": Action.EDIT_HOUSEHOLDS,
+        "support_stage_proof": Action.SUPPORT,
     }
 
 

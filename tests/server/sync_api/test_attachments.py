@@ -168,3 +168,16 @@ def test_a_6_mb_file_in_one_put_reaches_the_image_check(phone, tree):
     response = put(phone, url, data)
     assert response.status_code == 422
     assert response.json()["error"]["issues"][0]["code"] == "not_an_image"
+
+
+def test_a_truncated_image_is_refused_even_after_weasyprint_loosened_pillow(phone, tree):
+    """WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES on import; uploads stay strict."""
+    from PIL import ImageFile
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = True
+    data = jpeg()[:4000]
+    url = declare(phone, tree, data)
+    response = put(phone, url, data)
+    assert response.status_code == 422
+    assert response.json()["error"]["issues"][0]["code"] == "corrupt"
+    assert Attachment.objects.get().complete is False
