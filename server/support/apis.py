@@ -22,6 +22,9 @@ from server.evidence.images import strip_exif
 from server.registry.selectors import household_get
 from server.support import selectors, services
 from server.support.models import (
+    EscapeRegistration,
+    HelperAssignment,
+    HelperContribution,
     Instalment,
     Payment,
     PhotoFlag,
@@ -29,6 +32,7 @@ from server.support.models import (
     ProgrammeAmount,
     SponsorKind,
     StageChoice,
+    SupportCircumstance,
     SupportRecord,
     WorkKind,
 )
@@ -387,3 +391,123 @@ class StagePhotoApi(APIView):
         response["Cache-Control"] = "private, max-age=3600"
         response["X-Content-Type-Options"] = "nosniff"
         return response
+
+
+# --- household circumstances, helpers, registrations to escape poverty -----------------
+
+
+def _household(request: Request, household_id: UUID) -> Any:
+    household = household_get(user=request.user, household_id=household_id)
+    _require_support(request)
+    return household
+
+
+class CircumstanceSerializer(serializers.ModelSerializer[SupportCircumstance]):
+    class Meta:
+        model = SupportCircumstance
+        fields = [
+            "special_hardship",
+            "disaster_area",
+            "no_house",
+            "house_built_year",
+            "house_deteriorated",
+            "earlier_support",
+            "updated_at",
+        ]
+        read_only_fields = ["updated_at"]
+
+
+class CircumstanceApi(APIView):
+    @extend_schema(request=CircumstanceSerializer, responses=CircumstanceSerializer)
+    def put(self, request: Request, household_id: UUID) -> Response:
+        household = _household(request, household_id)
+        serializer = CircumstanceSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        found = services.circumstance_set(
+            user=signed_in_user(request),
+            household=household,
+            values=dict(serializer.validated_data),
+        )
+        return Response(CircumstanceSerializer(found).data)
+
+
+class ContributionSerializer(serializers.ModelSerializer[HelperContribution]):
+    class Meta:
+        model = HelperContribution
+        fields = ["id", "kind", "description", "value", "given_on"]
+
+
+class HelperSerializer(serializers.ModelSerializer[HelperAssignment]):
+    contributions = ContributionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = HelperAssignment
+        fields = ["id", "kind", "name", "assigned_on", "contributions"]
+
+
+class HelperListApi(APIView):
+    pagination_class = None
+
+    @extend_schema(responses=HelperSerializer(many=True))
+    def get(self, request: Request, household_id: UUID) -> Response:
+        household = _household(request, household_id)
+        return Response(HelperSerializer(selectors.helpers_of(household), many=True).data)
+
+    @extend_schema(request=HelperSerializer, responses={201: HelperSerializer})
+    def post(self, request: Request, household_id: UUID) -> Response:
+        household = _household(request, household_id)
+        data = _valid(HelperSerializer, request)
+        found = services.helper_assign(user=signed_in_user(request), household=household, **data)
+        return Response(HelperSerializer(found).data, status=201)
+
+
+class ContributionApi(APIView):
+    @extend_schema(request=ContributionSerializer, responses={201: ContributionSerializer})
+    def post(self, request: Request, assignment_id: int) -> Response:
+        assignment = selectors.helper_get(user=request.user, assignment_id=assignment_id)
+        _require_support(request)
+        data = _valid(ContributionSerializer, request)
+        found = services.helper_contribution_add(
+            user=signed_in_user(request), assignment=assignment, **data
+        )
+        return Response(ContributionSerializer(found).data, status=201)
+
+
+class EscapeSerializer(serializers.ModelSerializer[EscapeRegistration]):
+    class Meta:
+        model = EscapeRegistration
+        fields = ["id", "year", "registered_on", "outcome", "outcome_on"]
+        read_only_fields = ["outcome", "outcome_on"]
+
+
+class EscapeListApi(APIView):
+    pagination_class = None
+
+    @extend_schema(responses=EscapeSerializer(many=True))
+    def get(self, request: Request, household_id: UUID) -> Response:
+        household = _household(request, household_id)
+        return Response(EscapeSerializer(selectors.escapes_of(household), many=True).data)
+
+    @extend_schema(request=EscapeSerializer, responses={201: EscapeSerializer})
+    def post(self, request: Request, household_id: UUID) -> Response:
+        household = _household(request, household_id)
+        data = _valid(EscapeSerializer, request)
+        found = services.escape_register(user=signed_in_user(request), household=household, **data)
+        return Response(EscapeSerializer(found).data, status=201)
+
+
+class EscapeOutcomeApi(APIView):
+    @extend_schema_serializer(component_name="EscapeOutcomeInput")
+    class InputSerializer(serializers.Serializer[Any]):
+        outcome = serializers.ChoiceField(choices=["escaped", "not_escaped"])
+        outcome_on = serializers.DateField()
+
+    @extend_schema(request=InputSerializer, responses=EscapeSerializer)
+    def post(self, request: Request, registration_id: int) -> Response:
+        registration = selectors.escape_get(user=request.user, registration_id=registration_id)
+        _require_support(request)
+        data = _valid(self.InputSerializer, request)
+        found = services.escape_outcome_set(
+            user=signed_in_user(request), registration=registration, **data
+        )
+        return Response(EscapeSerializer(found).data)

@@ -55,8 +55,10 @@ PLAN = [
 ]
 
 
-def seed_support_demo(*, commune: Unit, actor: User) -> list[SupportRecord]:
+def seed_support_demo(*, commune: Unit | None, actor: User) -> list[SupportRecord]:
     """Records for poor households of one commune, and three more left eligible."""
+    if commune is None:
+        return []
     programme = Programme.objects.get(code=PROGRAMME)
     poor = list(
         visible_households_under(user=actor, unit=commune)

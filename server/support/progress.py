@@ -15,15 +15,14 @@ from django.utils import timezone
 
 from server.accounts.access import visible_units
 from server.accounts.scoping import path_is_within, path_within_q
-from server.registry.models import Household, Unit
+from server.registry.models import Unit
 from server.support import stages
-from server.support.models import Payment, Programme, SupportRecord
+from server.support.models import Payment, Programme, StageChoice, SupportRecord
 from server.support.selectors import (
-    household_eligibility,
+    eligible_households,
     proved_stages_by_record,
     stage_first_photo_times,
     support_records_list,
-    visible_households_under,
 )
 from server.support.stages import Stage
 
@@ -68,6 +67,14 @@ class RecordProgress:
     stage: Stage
     overdue_stage: Stage | None
     paid: int
+
+    @property
+    def stage_label(self) -> str:
+        return str(StageChoice(self.stage.value).label)
+
+    @property
+    def overdue_label(self) -> str:
+        return str(StageChoice(self.overdue_stage.value).label) if self.overdue_stage else ""
 
 
 def records_under(
@@ -150,18 +157,6 @@ def _add(row: UnitRow, progress: RecordProgress) -> None:
     money = row.money[progress.record.programme.code]
     money.committed += progress.record.amount
     money.paid += progress.paid
-
-
-def eligible_households(*, user: object, unit: Unit, programme: Programme) -> list[Household]:
-    """Households under the unit that qualify and have no record yet (no explanation text)."""
-    households = visible_households_under(user=user, unit=unit).exclude(
-        support_records__isnull=False
-    )
-    return [
-        h
-        for h in households.select_related("village")
-        if household_eligibility(h, programme, explain=False).eligible
-    ]
 
 
 # --- daily roll-up ---------------------------------------------------------------------

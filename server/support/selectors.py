@@ -28,11 +28,14 @@ from server.submissions.models import Assessment
 from server.support import stages
 from server.support.eligibility import Eligibility, HousingFacts, assess
 from server.support.models import (
+    EscapeRegistration,
+    HelperAssignment,
     Instalment,
     Payment,
     PhotoFlag,
     Programme,
     ProgrammeAmount,
+    StageChoice,
     StageProof,
     SupportCircumstance,
     SupportRecord,
@@ -122,50 +125,126 @@ def programmes_list() -> QuerySet[Programme]:
 # --- eligibility -----------------------------------------------------------------------
 
 
-def _latest_assessment(household: Household) -> Assessment | None:
-    return (
-        Assessment.objects.filter(household=household, is_latest=True)
-        .order_by("-created_at", "-id")
-        .first()
-    )
-
-
-def _plain_text(assessment: Assessment, code: str) -> Text | None:
-    """The indicator's reason in plain words (question labels, not fact paths)."""
-    explanation = assessments_explain([assessment])[assessment.pk]
-    return next((i.text for i in explanation.indicators if i.code == code), None)
-
-
 def _indicator(result: dict[str, Any], code: str) -> dict[str, Any] | None:
     found = [i for i in result.get("indicators", []) if i.get("code") == code]
     return found[0] if found else None
 
 
-def housing_facts(
-    household: Household, *, exclude_programme: Programme | None = None, explain: bool = True
-) -> HousingFacts:
-    """What the eligibility rules read: the latest assessment's facts and S1 result, the
-    household's registry flags, its support circumstance and any earlier support."""
-    assessment = _latest_assessment(household)
-    facts: dict[str, Any] = assessment.facts if assessment else {}
-    dwelling = facts.get("dwelling") or {}
-    area = dwelling.get("area_m2")
-    members = facts.get("members")
-    s1 = _indicator(assessment.result, "S1") if assessment else None
-    s1_text = _plain_text(assessment, "S1") if assessment and explain else None
-    circumstance = SupportCircumstance.objects.filter(household=household).first()
+@dataclass(frozen=True)
+class _Latest:
+    """The parts of a household's latest assessment the rules read."""
+
+    pk: int
+    area_m2: Any
+    persons: int | None
+    # True deprived, False not, None unknown (verdict-only reads say False for unknown:
+    # an unknown need is not met either way, so the verdict is the same).
+    non_durable: bool | None
+
+
+@dataclass(frozen=True)
+class _Known:
+    """What is stored about a batch of households, read in a few queries."""
+
+    latest: dict[UUID, _Latest]
+    circumstances: dict[UUID, SupportCircumstance]
+    earlier: dict[UUID, list[str]]
+    texts: dict[int, Text]
+
+
+def _known(households: list[Household], programme: Programme | None, explain: bool) -> _Known:
+    ids = [h.pk for h in households]
+    latest, texts = _latest_full(ids) if explain else (_latest_light(ids), {})
+    records = SupportRecord.objects.filter(household_id__in=ids).select_related("programme")
+    if programme is not None:
+        records = records.exclude(programme=programme)
+    earlier: dict[UUID, list[str]] = {}
+    for r in records.order_by("approved_on"):
+        earlier.setdefault(r.household_id, []).append(
+            f"{r.programme.name_vi} ({r.approved_on.year})"
+        )
+    return _Known(
+        latest=latest,
+        circumstances={
+            c.household_id: c for c in SupportCircumstance.objects.filter(household_id__in=ids)
+        },
+        earlier=earlier,
+        texts=texts,
+    )
+
+
+def _persons(members: Any) -> int | None:
+    return len(members) if isinstance(members, list) else None
+
+
+def _latest_full(ids: list[UUID]) -> tuple[dict[UUID, _Latest], dict[int, Text]]:
+    """Whole latest assessments, with the engine's S1 reason rendered in plain words."""
+    rows = list(
+        Assessment.objects.filter(household_id__in=ids, is_latest=True).order_by("created_at", "id")
+    )
+    found = {}
+    for a in rows:
+        s1 = _indicator(a.result, "S1")
+        found[a.household_id] = _Latest(
+            pk=a.pk,
+            area_m2=(a.facts.get("dwelling") or {}).get("area_m2"),
+            persons=_persons(a.facts.get("members")),
+            non_durable=s1.get("deprived") if s1 else None,
+        )
+    return found, _plain_texts(rows, "S1")
+
+
+def _latest_light(ids: list[UUID]) -> dict[UUID, _Latest]:
+    """Only the keys the verdict needs, so counting thousands of households stays cheap."""
+    rows = (
+        Assessment.objects.filter(household_id__in=ids, is_latest=True)
+        .order_by("created_at", "id")
+        .values_list(
+            "pk", "household_id", "facts__dwelling__area_m2", "facts__members", "result__deprived"
+        )
+    )
+    return {
+        household_id: _Latest(
+            pk=pk,
+            area_m2=area,
+            persons=_persons(members),
+            non_durable="S1" in (deprived or []),
+        )
+        for pk, household_id, area, members, deprived in rows
+    }
+
+
+def _plain_texts(assessments: list[Assessment], code: str) -> dict[int, Text]:
+    """The indicator's reason in plain words (question labels, not fact paths)."""
+    explained = assessments_explain(assessments) if assessments else {}
+    return {
+        pk: text
+        for pk, explanation in explained.items()
+        for text in [next((i.text for i in explanation.indicators if i.code == code), None)]
+        if text is not None
+    }
+
+
+def _facts_of(household: Household, known: _Known) -> HousingFacts:
+    latest = known.latest.get(household.pk)
+    area = latest.area_m2 if latest else None
+    text = known.texts.get(latest.pk) if latest else None
+    circumstance = known.circumstances.get(household.pk)
+    earlier = list(known.earlier.get(household.pk, []))
+    if circumstance and circumstance.earlier_support:
+        earlier.append(circumstance.earlier_support)
     return HousingFacts(
         year=timezone.localdate().year,
         status=household.status,
-        persons=len(members) if isinstance(members, list) else None,
+        persons=latest.persons if latest else None,
         area_m2=Decimal(str(area)) if area is not None else None,
-        non_durable=s1.get("deprived") if s1 else None,
-        non_durable_vi=s1_text.vi if s1_text else "",
-        non_durable_en=s1_text.en if s1_text else "",
+        non_durable=latest.non_durable if latest else None,
+        non_durable_vi=text.vi if text else "",
+        non_durable_en=text.en if text else "",
         no_house=bool(circumstance and circumstance.no_house),
         house_built_year=circumstance.house_built_year if circumstance else None,
         house_deteriorated=bool(circumstance and circumstance.house_deteriorated),
-        earlier_support=_earlier_support(household, circumstance, exclude_programme),
+        earlier_support="; ".join(earlier),
         is_ethnic_minority=household.is_ethnic_minority,
         has_meritorious_member=household.has_meritorious_member,
         receives_social_assistance=household.receives_social_assistance,
@@ -174,32 +253,30 @@ def housing_facts(
     )
 
 
-def _earlier_support(
-    household: Household,
-    circumstance: SupportCircumstance | None,
-    exclude_programme: Programme | None,
-) -> str:
-    """Earlier housing support: a record under another programme, or one noted by hand."""
-    records = SupportRecord.objects.filter(household=household).select_related("programme")
-    if exclude_programme is not None:
-        records = records.exclude(programme=exclude_programme)
-    found = [f"{r.programme.name_vi} ({r.approved_on.year})" for r in records]
-    if circumstance and circumstance.earlier_support:
-        found.append(circumstance.earlier_support)
-    return "; ".join(found)
+def households_eligibility(
+    households: list[Household], programme: Programme, *, explain: bool = True
+) -> dict[UUID, Eligibility]:
+    """The programme's rules applied to each household, reading the batch at once.
+
+    `explain=False` skips rendering the engine's reason in plain words (counts need
+    only the verdict). Earlier support is any record under another programme, or one
+    noted by hand in the household's support circumstance.
+    """
+    known = _known(households, programme, explain)
+    return {
+        h.pk: assess(
+            _facts_of(h, known),
+            rules=list(programme.eligibility_rules),
+            requires_poverty_status=programme.requires_poverty_status,
+        )
+        for h in households
+    }
 
 
 def household_eligibility(
     household: Household, programme: Programme, *, explain: bool = True
 ) -> Eligibility:
-    """The programme's rules applied to the household; `explain=False` skips rendering the
-    engine's reason in plain words (counts need only the verdict)."""
-    facts = housing_facts(household, exclude_programme=programme, explain=explain)
-    return assess(
-        facts,
-        rules=list(programme.eligibility_rules),
-        requires_poverty_status=programme.requires_poverty_status,
-    )
+    return households_eligibility([household], programme, explain=explain)[household.pk]
 
 
 @dataclass(frozen=True)
@@ -208,18 +285,25 @@ class QueueEntry:
     eligibility: Eligibility
 
 
-def eligible_queue(*, user: object, unit: Unit, programme: Programme) -> list[QueueEntry]:
-    """Eligible households under `unit` without a record yet, in the legal priority order
-    (then by household code)."""
-    households = (
+def eligible_households(*, user: object, unit: Unit, programme: Programme) -> list[Household]:
+    """Households under the unit that qualify and have no record yet (verdicts only)."""
+    households = list(
         visible_households_under(user=user, unit=unit)
         .exclude(support_records__isnull=False)
         .select_related("village", "commune")
         .order_by("code")
     )
-    entries = [QueueEntry(h, household_eligibility(h, programme)) for h in households]
-    eligible = [e for e in entries if e.eligibility.eligible]
-    return sorted(eligible, key=lambda e: (e.eligibility.priority, e.household.code))
+    verdicts = households_eligibility(households, programme, explain=False)
+    return [h for h in households if verdicts[h.pk].eligible]
+
+
+def eligible_queue(*, user: object, unit: Unit, programme: Programme) -> list[QueueEntry]:
+    """Eligible households under `unit` without a record yet, in the legal priority order
+    (then by household code), each explained."""
+    eligible = eligible_households(user=user, unit=unit, programme=programme)
+    explained = households_eligibility(eligible, programme, explain=True)
+    entries = [QueueEntry(h, explained[h.pk]) for h in eligible]
+    return sorted(entries, key=lambda e: (e.eligibility.priority, e.household.code))
 
 
 # --- one record, as the API and the console show it ----------------------------------
@@ -241,6 +325,14 @@ class RecordView:
     proofs: list[ProofView]
     payments: list[Payment]
     payable: dict[str, bool]
+
+    @property
+    def stage_label(self) -> str:
+        return str(StageChoice(self.stage.value).label)
+
+    @property
+    def next_stage_label(self) -> str:
+        return str(StageChoice(self.next_stage.value).label) if self.next_stage else ""
 
 
 def record_view(*, user: object, record: SupportRecord) -> RecordView:
@@ -373,3 +465,33 @@ def stage_first_photo_times(record_ids: list[UUID]) -> dict[tuple[UUID, str], da
         if completed_at is not None and (key not in first or completed_at < first[key]):
             first[key] = completed_at
     return first
+
+
+def helper_get(*, user: object, assignment_id: int) -> HelperAssignment:
+    found = (
+        HelperAssignment.objects.filter(household__in=visible_households(user).values("pk"))
+        .filter(pk=assignment_id)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def helpers_of(household: Household) -> QuerySet[HelperAssignment]:
+    return household.helpers.prefetch_related("contributions").order_by("assigned_on", "pk")
+
+
+def escape_get(*, user: object, registration_id: int) -> EscapeRegistration:
+    found = (
+        EscapeRegistration.objects.filter(household__in=visible_households(user).values("pk"))
+        .filter(pk=registration_id)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def escapes_of(household: Household) -> QuerySet[EscapeRegistration]:
+    return household.escape_registrations.order_by("-year")

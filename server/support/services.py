@@ -27,8 +27,14 @@ from server.feed.services import feed_append
 from server.registry.models import Household
 from server.support import stages
 from server.support.models import (
+    ContributionKind,
     DocumentKind,
+    EscapeOutcome,
+    EscapeRegistration,
     FlagCheck,
+    HelperAssignment,
+    HelperContribution,
+    HelperKind,
     Instalment,
     Payment,
     PhotoFlag,
@@ -37,6 +43,7 @@ from server.support.models import (
     Sponsor,
     StageChoice,
     StageProof,
+    SupportCircumstance,
     SupportRecord,
     WorkKind,
 )
@@ -150,14 +157,17 @@ def _check_stage(record: SupportRecord, stage: str) -> None:
 def stage_photo_checks(*, attachment: Attachment) -> list[PhotoFlag]:
     """Check a completed photo if it belongs to a stage proof; called by evidence's signal."""
     proof = (
-        StageProof.objects.select_related("record__household")
+        StageProof.objects.select_related("record__household__village")
         .filter(pk=attachment.item_uuid)
         .first()
     )
     if proof is None:
         return []
     with transaction.atomic():
-        return _check_photo(proof, attachment)
+        flags = _check_photo(proof, attachment)
+        # The stage may now be proved: phones pull the record again.
+        _announce(proof.record)
+    return flags
 
 
 def _check_photo(proof: StageProof, photo: Attachment) -> list[PhotoFlag]:
@@ -359,22 +369,59 @@ def support_record_create(
     on the approval day; sponsors' shares must sum to it. One record per household and
     programme: the same grant again returns the stored record."""
     _require_support(user)
+    if work not in WorkKind.values:
+        raise _refuse("work", "invalid", _("Choose a new build or a repair."))
     total = amount if amount is not None else _programme_amount(programme, work, approved_on)
     _check_sponsors(sponsors, total)
     existing = SupportRecord.objects.filter(household=household, programme=programme).first()
     if existing is not None:
         return existing
+    try:
+        return _record_insert(
+            user=user,
+            household=household,
+            programme=programme,
+            work=work,
+            amount=total,
+            approved_on=approved_on,
+            sponsors=sponsors,
+            decision_ref=decision_ref,
+            planned_start=planned_start,
+            planned_completion=planned_completion,
+            stage_due=stage_due or {},
+            assigned_to=assigned_to,
+        )
+    except IntegrityError:
+        # A concurrent copy of the same grant committed first: answer with it.
+        return SupportRecord.objects.get(household=household, programme=programme)
+
+
+def _record_insert(
+    *,
+    user: User,
+    household: Household,
+    programme: Programme,
+    work: str,
+    amount: int,
+    approved_on: date,
+    sponsors: list[SponsorShare],
+    decision_ref: str,
+    planned_start: date | None,
+    planned_completion: date | None,
+    stage_due: dict[str, str],
+    assigned_to: User | None,
+) -> SupportRecord:
     with transaction.atomic():
         record = SupportRecord.objects.create(
             household=household,
             programme=programme,
             work=work,
-            amount=total,
+            amount=amount,
             decision_ref=decision_ref,
             approved_on=approved_on,
             planned_start=planned_start,
             planned_completion=planned_completion,
-            stage_due=stage_due or {},
+            stage_due=stage_due,
             assigned_to=assigned_to,
             created_by=user,
         )
@@ -386,8 +433,6 @@ def support_record_create(
 
 
 def _programme_amount(programme: Programme, work: str, on: date) -> int:
-    if work not in WorkKind.values:
-        raise _refuse("work", "invalid", _("Choose a new build or a repair."))
     found = programme_amount_on(programme=programme, work=work, on=on)
     if found is None:
         raise _refuse("approved_on", "no_amount", _("The programme has no amount for this date."))
@@ -456,3 +501,113 @@ def _check_scan(record: SupportRecord, kind: str, data: bytes, content_type: str
         raise _refuse("scan", "invalid", _("Send a PDF, JPEG or PNG file of at most 10 MB."))
     if SignedDocument.objects.filter(record=record, kind=kind).exists():
         raise _refuse("scan", "already_attached", _("A signed scan is already attached."))
+
+
+# --- household circumstances, helpers, registrations to escape poverty -----------------
+
+
+def circumstance_set(
+    *, user: User, household: Household, values: dict[str, Any]
+) -> SupportCircumstance:
+    """Record what support needs to know beyond the registry (special hardship, disaster
+    area, no house, the house's age and state, earlier support noted by hand)."""
+    _require_support(user)
+    allowed = {f.name for f in SupportCircumstance._meta.get_fields()} - {
+        "id",
+        "household",
+        "updated_at",
+        "updated_by",
+    }
+    unknown = sorted(set(values) - allowed)
+    if unknown:
+        raise _refuse(unknown[0], "unknown_field", _("This field does not exist."))
+    with transaction.atomic():
+        found, _created = SupportCircumstance.objects.select_for_update().get_or_create(
+            household=household
+        )
+        for name, value in values.items():
+            setattr(found, name, value)
+        found.updated_by = user
+        found.save()
+    return found
+
+
+def helper_assign(
+    *, user: User, household: Household, kind: str, name: str, assigned_on: date
+) -> HelperAssignment:
+    """Assign a cadre, organisation or business to a household; the same one again is
+    stored once (unique per household, kind and name)."""
+    _require_support(user)
+    if kind not in HelperKind.values:
+        raise _refuse("kind", "invalid", _("Choose a cadre, an organisation or a business."))
+    if not name.strip():
+        raise _refuse("name", "required", _("Enter the helper's name."))
+    try:
+        with transaction.atomic():
+            found, _created = HelperAssignment.objects.get_or_create(
+                household=household,
+                kind=kind,
+                name=name.strip(),
+                defaults={"assigned_on": assigned_on},
+            )
+    except IntegrityError:
+        found = HelperAssignment.objects.get(household=household, kind=kind, name=name.strip())
+    return found
+
+
+def helper_contribution_add(
+    *,
+    user: User,
+    assignment: HelperAssignment,
+    kind: str,
+    description: str,
+    value: int,
+    given_on: date,
+) -> HelperContribution:
+    """What an assigned helper gave: money, goods or livelihood support, valued in VND."""
+    _require_support(user)
+    errors = []
+    if kind not in ContributionKind.values:
+        errors.append(FieldError("kind", "invalid", _("Choose money, goods or livelihood.")))
+    if not description.strip():
+        errors.append(FieldError("description", "required", _("Say what was given.")))
+    if value < 0:
+        errors.append(FieldError("value", "negative", _("Enter a value of 0 or more.")))
+    if errors:
+        raise DomainValidationError(errors)
+    with transaction.atomic():
+        return HelperContribution.objects.create(
+            assignment=assignment,
+            kind=kind,
+            description=description.strip(),
+            value=value,
+            given_on=given_on,
+        )
+
+
+def escape_register(
+    *, user: User, household: Household, year: int, registered_on: date
+) -> EscapeRegistration:
+    """A household registers to escape poverty in a year; once per year."""
+    _require_support(user)
+    try:
+        with transaction.atomic():
+            found, _created = EscapeRegistration.objects.get_or_create(
+                household=household, year=year, defaults={"registered_on": registered_on}
+            )
+    except IntegrityError:
+        found = EscapeRegistration.objects.get(household=household, year=year)
+    return found
+
+
+def escape_outcome_set(
+    *, user: User, registration: EscapeRegistration, outcome: str, outcome_on: date
+) -> EscapeRegistration:
+    _require_support(user)
+    if outcome not in EscapeOutcome.values or outcome == EscapeOutcome.PENDING:
+        raise _refuse("outcome", "invalid", _("Choose escaped or did not escape."))
+    with transaction.atomic():
+        locked = EscapeRegistration.objects.select_for_update().get(pk=registration.pk)
+        locked.outcome, locked.outcome_on = outcome, outcome_on
+        locked.save(update_fields=["outcome", "outcome_on"])
+    return locked

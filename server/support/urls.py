@@ -36,4 +36,29 @@ urlpatterns = [
         apis.FlagClearApi.as_view(),
         name="support-flag-clear",
     ),
+    path(
+        "support/households/<uuid:household_id>/circumstance/",
+        apis.CircumstanceApi.as_view(),
+        name="support-circumstance",
+    ),
+    path(
+        "support/households/<uuid:household_id>/helpers/",
+        apis.HelperListApi.as_view(),
+        name="support-helpers",
+    ),
+    path(
+        "support/helpers/<int:assignment_id>/contributions/",
+        apis.ContributionApi.as_view(),
+        name="support-helper-contributions",
+    ),
+    path(
+        "support/households/<uuid:household_id>/escape/",
+        apis.EscapeListApi.as_view(),
+        name="support-escape",
+    ),
+    path(
+        "support/escape/<int:registration_id>/outcome/",
+        apis.EscapeOutcomeApi.as_view(),
+        name="support-escape-outcome",
+    ),
 ]

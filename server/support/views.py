@@ -135,6 +135,7 @@ def _record_page(
         "view": view,
         "record": record,
         "stage_rows": _stage_rows(view),
+        "latest_proofs": [p for p in view.proofs if p.proof.stage == view.stage.value],
         "survey_photos": selectors.survey_photos(user=request.user, household=record.household),
         "document_rows": _document_rows(record),
         "instalments": Instalment.choices,

@@ -1,11 +1,15 @@
 """The REST API: role x endpoint x area, and the answers' shapes for the main paths."""
 
 import uuid
+from datetime import date
 
 import pytest
 
+from server.accounts.access import ROLE_ACTIONS, Action
 from server.accounts.models import Role
+from server.common.errors import DomainValidationError
 from server.support.models import Payment, PhotoFlag, SupportRecord
+from server.support.services import SponsorShare, support_record_create
 from server.support.sitephotos import site_jpeg
 from tests.server.conftest import client_for
 from tests.server.support.conftest import upload
@@ -167,3 +171,24 @@ def test_the_programmes_carry_their_sources(personas):
     ]
     assert all(a["legal_ref"] for a in campaign["amounts"])
     assert campaign["legal_ref"] == "QĐ 1243/QĐ-TTg"
+
+
+def test_the_support_action_goes_to_support_staff_officers_and_admins_only():
+    granted = {role for role, actions in ROLE_ACTIONS.items() if Action.SUPPORT in actions}
+    assert granted == SUPPORT_ROLES
+    assert ROLE_ACTIONS[Role.SUPPORT_STAFF] == frozenset({Action.SUPPORT})
+
+
+def test_a_record_with_an_unknown_kind_of_work_is_refused(personas, household_in, campaign):
+    with pytest.raises(DomainValidationError) as caught:
+        support_record_create(
+            user=personas[Role.COMMUNE_OFFICER],
+            household=household_in,
+            programme=campaign,
+            work="extension",
+            amount=10_000_000,
+            approved_on=date(2025, 1, 1),
+            sponsors=[SponsorShare(kind="state", name="Ngân sách", share=10_000_000)],
+        )
+    assert [(e.path, e.code) for e in caught.value.errors] == [("work", "invalid")]
+    assert SupportRecord.objects.count() == 0

@@ -113,6 +113,9 @@ def test_the_dashboard_page_shows_the_same_totals(personas, tree, campaign, vill
     html = response.content.decode()
     assert '<th class="num">210.000.000</th><th class="num">42.000.000</th>' in html
     assert html.count('href="/console/support/records/') == 4
+    assert html.count('<span class="badge">Đã duyệt</span>') == 2
+    assert html.count('<span class="badge">Hoàn thành</span>') == 1
+    assert html.count('<span class="badge badge-warn">Khởi công</span>') == 1
 
 
 @pytest.mark.parametrize(
@@ -207,3 +210,24 @@ def test_the_completion_record_prints_as_a_pdf_and_takes_a_signed_scan(personas,
     done = client.post(url, {"scan": SimpleUploadedFile("s.pdf", scan, "application/pdf")})
     assert done.status_code == 302
     assert client.get(url).content == scan
+
+
+def test_the_before_after_view_puts_the_latest_stage_beside_the_survey(personas, record):
+    staff = personas[Role.SUPPORT_STAFF]
+    proof = stage_proof_submit(
+        user=staff,
+        proof_id=uuid.uuid4(),
+        record_id=record.pk,
+        stage="started",
+        note="",
+        device=None,
+    )
+    upload(proof.pk, site_jpeg(seed=63, taken_at=now_local()))
+    response = browser(staff).get(
+        f"/console/support/records/{record.pk}/", HTTP_ACCEPT_LANGUAGE="vi"
+    )
+    html = response.content.decode()
+    block = html[html.index('id="before-after"') : html.index('id="stage-approved"')]
+    assert "Sau: Khởi công" in block
+    assert f"/photos/{proof.pk}/p1.jpg?size=thumb" in block
+    assert "Các phiếu khảo sát của hộ này không có ảnh." in block

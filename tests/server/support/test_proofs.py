@@ -204,3 +204,12 @@ def test_an_assigned_worker_reaches_a_record_outside_their_units(tree, record_ou
     record_out.assigned_to = worker
     record_out.save(update_fields=["assigned_to"])
     assert submit(worker, record_out, "started").record_id == record_out.pk
+
+
+def test_a_completed_photo_announces_the_record_to_phones(personas, record):
+    staff = personas[Role.SUPPORT_STAFF]
+    proof = submit(staff, record, "started")
+    entries = FeedEntry.objects.filter(kind=FeedKind.SUPPORT, record_id=str(record.pk))
+    before = entries.count()
+    upload(proof.pk, site_jpeg(seed=21, taken_at=now_local()))
+    assert entries.count() == before + 1

@@ -277,7 +277,8 @@ def test_pull_carries_the_record_with_its_stage_to_support_staff_only(phone, rec
     assert [
         c for c in volunteer if "support" in c["kind"] or c["data"].get("of") == "support"
     ] == []
-    assert FeedEntry.objects.filter(kind="support", record_id=str(record.pk)).count() == 2
+    # The grant, the proof, and the photo that proved the stage each announce the record.
+    assert FeedEntry.objects.filter(kind="support", record_id=str(record.pk)).count() == 3
 
 
 def test_pull_does_not_carry_records_outside_the_area(phone, record_out):
