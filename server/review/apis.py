@@ -588,7 +588,9 @@ class CertificatesPdfApi(APIView):
             raise DomainValidationError(
                 [FieldError("certificates", "none", "No certificate is issued yet.")]
             )
-        return _pdf_response(pdf.certificates_pdf(entries), f"giay-chung-nhan-{decision.pk}.pdf")
+        return _pdf_response(
+            pdf.certificates_pdf(entries, user=request.user), f"giay-chung-nhan-{decision.pk}.pdf"
+        )
 
 
 # --- moved here: returning a survey, settling a sync conflict ----------------------

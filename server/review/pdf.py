@@ -13,6 +13,7 @@ from django.utils import translation
 from PIL import ImageFile
 from weasyprint import HTML
 
+from server.accounts import access
 from server.registry.models import Member
 from server.review.models import Certificate, DecisionEntry, VillageMeeting
 
@@ -35,18 +36,26 @@ def minutes_pdf(meeting: VillageMeeting, rows: Sequence[dict[str, Any]]) -> byte
     return _pdf("review/pdf/minutes.html", {"meeting": meeting, "rows": rows})
 
 
-def _certificate_context(entry: DecisionEntry) -> dict[str, Any]:
+def _certificate_context(entry: DecisionEntry, user: object) -> dict[str, Any]:
     members: list[Member] = sorted(
         (m for m in entry.household.members.all() if m.removed_at is None),
         key=lambda m: (m.relation != "head", m.birth_year, m.full_name),
     )
     head = next((m for m in members if m.relation == "head"), None)
     certificate: Certificate = entry.certificate
-    return {"entry": entry, "certificate": certificate, "members": members, "head": head}
+    # Whole only for a role that may read citizen IDs; masked (last 4 digits) otherwise.
+    citizen_id = access.citizen_id_for(user, head.citizen_id) if head else None
+    return {
+        "entry": entry,
+        "certificate": certificate,
+        "members": members,
+        "head": head,
+        "citizen_id": citizen_id,
+    }
 
 
-def certificates_pdf(entries: Sequence[DecisionEntry]) -> bytes:
+def certificates_pdf(entries: Sequence[DecisionEntry], *, user: object) -> bytes:
     """One page per certificate: one household's, or a whole decision's in one file."""
-    pages = [_certificate_context(e) for e in entries]
+    pages = [_certificate_context(e, user) for e in entries]
     decision = entries[0].decision if entries else None
     return _pdf("review/pdf/certificates.html", {"pages": pages, "decision": decision})

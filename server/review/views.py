@@ -603,7 +603,9 @@ class CertificatesPdfView(_Base):
             entries = [e for e in entries if str(e.household_id) == household]
         if not entries:
             raise Http404
-        return _pdf(pdf.certificates_pdf(entries), f"giay-chung-nhan-{decision.pk}.pdf")
+        return _pdf(
+            pdf.certificates_pdf(entries, user=request.user), f"giay-chung-nhan-{decision.pk}.pdf"
+        )
 
 
 # --- return to the volunteer -------------------------------------------------------

@@ -268,3 +268,17 @@ def test_a_pdf_scan_is_kept_as_it_is(officer, certified):
     assert client.post(url, {"file": pdf}, format="multipart").status_code == 200
     shown = client.get(url)
     assert (shown["Content-Type"], shown.content) == ("application/pdf", b"%PDF-1.4 signed")
+
+
+def test_a_certificate_shows_the_whole_citizen_id_only_to_roles_that_may_read_it(
+    personas, officer, certified, four
+):
+    from server.registry.models import Member
+
+    Member.objects.filter(household_id=four[0].household_id).update(citizen_id="001080012345")
+    url = f"/console/review/rounds/decisions/{certified.pk}/certificates.pdf"
+    officer_text = _pages(_client(officer).get(url).content)[0]
+    reviewer_text = _pages(_client(personas[Role.DISTRICT_REVIEWER]).get(url).content)[0]
+    assert "001080012345" in officer_text
+    assert "001080012345" not in reviewer_text
+    assert "********2345" in reviewer_text
