@@ -15,7 +15,8 @@ from django.utils import timezone
 from server.accounts.models import User
 from server.evidence.services import chunk_receive
 from server.registry.models import Household, Unit
-from server.support.models import Programme, SupportCircumstance, SupportRecord
+from server.support.models import Programme, ProgrammeAmount, SupportCircumstance, SupportRecord
+from server.support.programmes import load_programmes
 from server.support.selectors import visible_households_under
 from server.support.services import (
     SponsorShare,
@@ -59,6 +60,7 @@ def seed_support_demo(*, commune: Unit | None, actor: User) -> list[SupportRecor
     """Records for poor households of one commune, and three more left eligible."""
     if commune is None:
         return []
+    load_programmes(Programme, ProgrammeAmount)
     programme = Programme.objects.get(code=PROGRAMME)
     poor = list(
         visible_households_under(user=actor, unit=commune)

@@ -108,3 +108,26 @@ PROGRAMMES: Final[list[dict[str, Any]]] = [
         ],
     },
 ]
+
+
+def load_programmes(programme_model: Any, amount_model: Any) -> None:
+    """Create or update the shipped programmes and their amounts; running it again changes nothing.
+
+    Takes the model classes so that migration 0002 (historical models) and the demo (which
+    must work after a test has flushed the tables) share one loader.
+    """
+    from datetime import date
+
+    for spec in PROGRAMMES:
+        fields = {k: v for k, v in spec.items() if k not in {"code", "amounts"}}
+        programme, _ = programme_model.objects.update_or_create(
+            code=spec["code"],
+            defaults={**fields, "stages": ALL_STAGES, "payment_source": PAYMENT_SOURCE},
+        )
+        for work, amount, applies_from, legal_ref in spec["amounts"]:
+            amount_model.objects.update_or_create(
+                programme=programme,
+                work=work,
+                applies_from=date.fromisoformat(applies_from),
+                defaults={"amount": amount, "legal_ref": legal_ref},
+            )

@@ -30,6 +30,22 @@ CHROMIUM_ARGS = [
 VIEWPORT = {"width": 360, "height": 640}
 
 
+@pytest.fixture(autouse=True)
+def shipped_data(transactional_db: None) -> None:
+    """Put back the data migrations' rows (programmes, report layouts).
+
+    Browser tests run on a transactional database, and each flush also empties the rows
+    that migrations loaded; the product never loses them, so the tests must not either.
+    """
+    from server.exports.layouts import load_national_templates
+    from server.exports.models import ReportTemplate
+    from server.support.models import Programme, ProgrammeAmount
+    from server.support.programmes import load_programmes
+
+    load_programmes(Programme, ProgrammeAmount)
+    load_national_templates(ReportTemplate)
+
+
 def _require_chromium() -> None:
     if CHROMIUM.exists():
         return

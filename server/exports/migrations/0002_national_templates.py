@@ -1,23 +1,18 @@
 """Load the national report layouts (layouts/national.json) as data."""
 
-import json
-from pathlib import Path
 from typing import Any
 
 from django.db import migrations
 
-LAYOUTS = Path(__file__).resolve().parents[1] / "layouts" / "national.json"
+from server.exports.layouts import load_national_templates, national_layouts
 
 
 def load(apps: Any, schema_editor: Any) -> None:
-    template_model = apps.get_model("exports", "ReportTemplate")
-    for item in json.loads(LAYOUTS.read_text(encoding="utf-8")):
-        code = item.pop("code")
-        template_model.objects.update_or_create(code=code, province=None, defaults=item)
+    load_national_templates(apps.get_model("exports", "ReportTemplate"))
 
 
 def unload(apps: Any, schema_editor: Any) -> None:
-    codes = [item["code"] for item in json.loads(LAYOUTS.read_text(encoding="utf-8"))]
+    codes = [item["code"] for item in national_layouts()]
     apps.get_model("exports", "ReportTemplate").objects.filter(code__in=codes).delete()
 
 
