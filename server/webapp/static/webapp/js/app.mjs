@@ -5,7 +5,7 @@ import { matches } from "./fold.mjs";
 import { payloadSha256 } from "./canonical.mjs";
 import { changedFields, editableFields, planEdit } from "./edits.mjs";
 import { unsent } from "./outbox.mjs";
-import { rosterFromRegistry } from "./roster.mjs";
+import { rosterBase, rosterFromRegistry } from "./roster.mjs";
 import * as sync from "./sync.mjs";
 import { surveyScreen } from "./survey.mjs";
 import { fmt, formatTime, gettext, h, lang, mount, toast, uuid } from "./ui.mjs";
@@ -417,23 +417,22 @@ async function newSurvey(hh, f) {
   const now = new Date().toISOString();
   const answers = initialAnswers();
   const def = await db.get("forms", `${f.id}@${f.version}`);
-  const roster = await knownMembers(hh.id);
-  if (def && roster.length && hasRoster(def)) answers.members = roster;
+  const members = await db.all("members");
+  const roster = rosterFromRegistry(members, hh.id);
+  const withRoster = Boolean(def && hasRoster(def));
+  if (withRoster && roster.length) answers.members = roster;
   const item = {
     id: uuid(), client_uuid: uuid(), kind: "submission", form: { id: f.id, version: f.version },
     household_id: hh.id, household_label: hh.head_name, answers, state: "draft",
     createdAt: now, updatedAt: now,
   };
+  // The members this survey starts from: only they may be removed by it (PROTOCOL §3.2).
+  if (withRoster) item.roster_base = rosterBase(members, hh.id);
   await db.put("items", item.id, item);
   go(`#/survey/${item.id}`);
 }
 
 const hasRoster = (def) => def.sections.some((sec) => (sec.questions || []).some((q) => q.type === "repeat" && q.id === "members"));
-
-/** The registry's current members as roster items, head first; the volunteer checks them. */
-async function knownMembers(householdId) {
-  return rosterFromRegistry(await db.all("members"), householdId);
-}
 
 function initialAnswers() {
   const d = new Date();

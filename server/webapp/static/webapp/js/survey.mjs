@@ -8,6 +8,7 @@ import { payloadSha256, sha256Hex } from "./canonical.mjs";
 import { transition } from "./outbox.mjs";
 import { writeExif } from "./exif.mjs";
 import { compressPhoto } from "./photo.mjs";
+import { resubmissionBase } from "./roster.mjs";
 import { gettext, fmt, formatBytes, formatTime, h, lang, mount, toast, tr, today } from "./ui.mjs";
 
 const GPS_WARN_METRES = 50;
@@ -600,10 +601,18 @@ async function finish(s) {
     attachments.push({ name, sha256: await sha256Hex(await rec.blob.arrayBuffer()), size: rec.size });
   }
   let item = s.item.state === "draft" ? s.item : transition(s.item, "edit");
-  item = transition(item, "finish", { payload, payload_sha256: await payloadSha256(payload), attachments });
+  const sent = await withRosterBase(item, payload);
+  item = transition(item, "finish", { payload: sent, payload_sha256: await payloadSha256(sent), attachments });
   await db.put("items", item.id, item);
   toast(gettext("Saved. Waiting to send."), "good");
   s.done(item);
+}
+
+/** The payload with the roster base the survey started from, when it has one (PROTOCOL §3.2). */
+async function withRosterBase(item, payload) {
+  if (!Array.isArray(item.roster_base)) return payload;
+  const previous = (item.previous_uuids || []).at(-1);
+  return { ...payload, roster_base: await resubmissionBase(item.roster_base, previous, item.sent_new_rows) };
 }
 
 function showErrors(s, run) {
