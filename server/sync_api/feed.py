@@ -253,5 +253,13 @@ def review_data(s: Submission) -> dict[str, Any]:
         "household_id": str(s.household_id) if s.household_id else None,
         "status": s.review_status,
         "comment": s.review_comment,
+        "fields": _review_fields(s),
         "reviewed_at": s.reviewed_at.isoformat() if s.reviewed_at else None,
     }
+
+
+def _review_fields(s: Submission) -> list[str]:
+    """The answer paths a return points at (`Submission.review_fields`, from the review
+    round); an empty list where the server has none, so phones always get a list."""
+    fields = getattr(s, "review_fields", None) or []
+    return [str(path) for path in fields if isinstance(path, str)]

@@ -38,7 +38,7 @@ export function transition(item, event, detail = {}, newUuid = () => crypto.rand
   }
   if (event === "rejected") out.errors = detail.errors || [];
   if (event === "conflict") out.conflict_reason = detail.conflict_reason || null;
-  if (event === "returned") out.review = { comment: detail.comment || "", at: out.updatedAt };
+  if (event === "returned") out.review = { comment: detail.comment || "", fields: detail.fields || [], at: out.updatedAt };
   if (event === "finish") {
     out.errors = [];
     out.payload = detail.payload;

@@ -37,8 +37,17 @@ export async function surveyScreen(root, itemId, done) {
     section: Math.min(Number(sessionStorage.getItem(`section:${item.id}`)) || 0, def.sections.length - 1),
   };
   performance.mark("survey:compiled");
-  render(s);
+  const marked = reviewFields(s);
+  if (marked.length && sessionStorage.getItem(`section:${item.id}`) === null) {
+    goToPath(s, marked[0]); // a returned survey opens at the first field the reviewer marked
+  } else render(s);
   performance.mark("survey:ready");
+}
+
+/** Answer paths the reviewer's return points at, while the survey can still be fixed. */
+function reviewFields(s) {
+  const fields = s.item.review?.fields;
+  return Array.isArray(fields) && EDITABLE.has(s.item.state) ? fields : [];
 }
 
 function referenceDate() {
@@ -63,9 +72,7 @@ function render(s) {
   const sections = def.sections.map((section, i) => renderSection(s, section, i));
   const status = h("p.form-status", { id: "form-status", role: "status", "aria-live": "polite" });
   const body = h("fieldset.survey", { disabled: s.readOnly }, sections);
-  const review = s.item.review && s.item.state === "returned"
-    ? h("div.callout.warn", { role: "note" }, h("strong", {}, gettext("Returned by the reviewer:")), " ", s.item.review.comment)
-    : null;
+  const review = s.item.review && (s.item.state === "returned" || reviewFields(s).length) ? reviewCallout(s) : null;
   const rejected = s.item.state === "rejected" && s.item.errors?.length
     ? h("div.callout.bad", {}, h("strong", {}, gettext("The server refused this survey:")),
         h("ul", {}, s.item.errors.map((e) => h("li", {}, `${e.path}: ${e.message_vi || e.code}`))))
@@ -76,7 +83,56 @@ function render(s) {
     review, rejected, body,
     s.readOnly ? h("p.note", {}, gettext("This survey was sent and cannot be changed.")) : h("div.actions.sticky", {}, status, bottomBar(s)),
   );
+  markReviewed(s);
   refresh(s);
+}
+
+// ---- a returned survey: the reviewer's comment and the fields it points at ---------------
+
+function reviewCallout(s) {
+  const fields = reviewFields(s);
+  return h("div.callout.warn.review", { role: "note", id: "review" },
+    h("strong", {}, gettext("Returned by the reviewer:")), " ", s.item.review.comment,
+    fields.length ? h("p.review-head", {}, gettext("Fields to fix:")) : null,
+    fields.length ? h("ul.review-fields", { id: "review-fields" }, fields.map((path) => h("li", {},
+      h("button.linkbtn", { type: "button", dataset: { field: path }, onclick: () => goToPath(s, path) }, fieldLabel(s, path))))) : null);
+}
+
+/** "Lò Thị Mai · Year of birth" for `members[1].birth_year`: the question as the volunteer knows it. */
+function fieldLabel(s, path) {
+  const m = /^(\w+)\[(\d+)\]\.(\w+)$/.exec(path);
+  const q = findQuestion(s.form.def.sections, m ? m[3] : topId(path));
+  const label = q?.label ? tr(q.label) : gettext("An answer of this survey");
+  if (!m) return label;
+  const row = (s.item.answers[m[1]] || [])[Number(m[2])];
+  return `${row?.full_name || fmt(gettext("Member %(n)s"), { n: Number(m[2]) + 1 })} · ${label}`;
+}
+
+function findQuestion(nodes, id) {
+  for (const q of nodes || []) {
+    if (q.id === id && q.type !== "group") return q;
+    const inner = findQuestion(q.questions, id);
+    if (inner) return inner;
+  }
+  return null;
+}
+
+/** Mark the fields the reviewer points at, and a closed member that holds one. */
+function markReviewed(s) {
+  for (const path of reviewFields(s)) {
+    s.root.querySelector(`[data-path="${CSS.escape(path)}"]`)?.classList.add("reviewed");
+    const member = /^(\w+\[\d+\])\./.exec(path);
+    const li = member && s.root.querySelector(`li.member[data-path="${CSS.escape(member[1])}"]`);
+    if (li) li.classList.add("reviewed");
+  }
+}
+
+/** How many reviewer-marked fields each section holds. */
+function reviewedPerSection(s) {
+  const where = s.where || (s.where = sectionIndex(s.form.def));
+  const counts = s.form.def.sections.map(() => 0);
+  for (const path of reviewFields(s)) counts[where.get(topId(path)) ?? 0] += 1;
+  return counts;
 }
 
 // ---- sections: one on screen at a time, a jump list with each one's state -------------
@@ -112,12 +168,14 @@ function stateLabel(state) {
 function sectionNav(s) {
   const total = s.form.def.sections.length;
   const current = s.form.def.sections[s.section];
+  const reviewed = reviewedPerSection(s);
   const list = h("ol.jumplist", { id: "jump-list", hidden: true },
     s.form.def.sections.map((section, i) => h("li", {},
       h("button.jump", {
         type: "button", dataset: { section: String(i) }, "aria-current": i === s.section ? "step" : null,
         onclick: () => goSection(s, i),
-      }, h("span.jump-name", {}, tr(section.label) || section.id), " ", h("span.jump-state", { dataset: { state: String(i) } })))));
+      }, h("span.jump-name", {}, tr(section.label) || section.id), " ", h("span.jump-state", { dataset: { state: String(i) } }),
+      reviewed[i] ? h("span.jump-review", {}, fmt(gettext("%(n)s marked by the reviewer"), { n: reviewed[i] })) : null))));
   const toggle = h("button.secnav-toggle", {
     type: "button", id: "jump", "aria-expanded": "false", "aria-controls": "jump-list",
     onclick: () => {
@@ -168,12 +226,17 @@ function nextMissing(s) {
 function goToError(s, error) {
   s.lastJump = error.path;
   s.touched.add(error.path);
-  const member = /^(\w+)\[(\d+)\]\./.exec(error.path);
-  s.section = (s.where || sectionIndex(s.form.def)).get(topId(error.path)) ?? s.section;
+  goToPath(s, error.path);
+}
+
+/** Show the section (and open the member) holding answer `path`, and bring it into view. */
+function goToPath(s, path) {
+  const member = /^(\w+)\[(\d+)\]\./.exec(path);
+  s.section = (s.where || sectionIndex(s.form.def)).get(topId(path)) ?? s.section;
   if (member) s.open = Number(member[2]);
   render(s);
-  const el = s.root.querySelector(`[data-path="${CSS.escape(error.path)}"]`)
-    || s.root.querySelector(`[data-path="${CSS.escape(error.path.replace(/\[\d+\]$/, "").split(".")[0])}"]`);
+  const el = s.root.querySelector(`[data-path="${CSS.escape(path)}"]`)
+    || s.root.querySelector(`[data-path="${CSS.escape(path.replace(/\[\d+\]$/, "").split(".")[0])}"]`);
   el?.scrollIntoView({ block: "center" });
   el?.querySelector("input, select, button")?.focus({ preventScroll: true });
 }
