@@ -7,7 +7,8 @@ import { changedFields, editableFields, planEdit } from "./edits.mjs";
 import { unsent } from "./outbox.mjs";
 import { rosterBase, rosterFromRegistry } from "./roster.mjs";
 import * as sync from "./sync.mjs";
-import { surveyScreen } from "./survey.mjs";
+import { evaluateDraft, surveyScreen } from "./survey.mjs";
+import { prepareForm } from "./form.mjs";
 import { fmt, formatTime, gettext, h, lang, mount, toast, uuid } from "./ui.mjs";
 
 const app = () => document.getElementById("app");
@@ -330,9 +331,55 @@ async function householdScreen(id) {
     assessmentView(assessment, items[0], hh),
     h("h2", {}, gettext("Surveys")),
     items.length ? h("ul.items", {}, items.map(itemRow)) : h("p.empty", {}, gettext("Not surveyed yet.")),
-    h("div.actions", {}, forms.map((f) => startButton(hh, f, items, assessment))),
+    h("div.actions", {}, await surveySteps(hh, forms, items, assessment)),
   );
 }
+
+// ---- screening first: Phiếu A decides whether Phiếu B follows -----------------------------
+
+const SCREENING_FORM = "household_screening";
+const SURVEY_FORM = "household_survey";
+
+/** Phiếu A first, then Phiếu B only for a household Phiếu A did not screen out. */
+async function surveySteps(hh, forms, items, assessment) {
+  const ordered = [...forms].sort((a, b) => (a.id === SCREENING_FORM ? -1 : b.id === SCREENING_FORM ? 1 : 0));
+  const year = new Date().getFullYear();
+  const screening = forms.some((f) => f.id === SCREENING_FORM) ? await screeningOutcome(items, year) : { screenedOut: false };
+  return ordered.map((f) => {
+    if (f.id !== SURVEY_FORM || openItem(f, items) || surveyedThisYear(f, items, assessment, year)) {
+      return startButton(hh, f, items, assessment);
+    }
+    if (!screening) return h("p.note.gate", { id: "screening-first" }, gettext("Form B follows Form A: screen the household with Form A first."));
+    if (screening.screenedOut) return screenedOutNote(screening);
+    return h("div.gate", {},
+      h("p.note", { id: "screened-in" }, fmt(gettext("Form A: the household meets %(n)s of the criteria (fewer than 4). Continue with Form B."), { n: screening.count })),
+      startButton(hh, f, items, assessment));
+  });
+}
+
+function screenedOutNote(screening) {
+  return h("div.callout.warn", { id: "screened-out" },
+    h("strong", {}, gettext("Screened out by Form A: no Form B")),
+    h("p", {}, fmt(gettext("The household meets %(n)s criteria; 4 or more take it out of the review with Form B."), { n: screening.count })),
+    h("ul.reasons", {}, screening.met.map((label) => h("li", {}, label))));
+}
+
+/** The latest finished Phiếu A of `year` on this phone: its count and the criteria met; null if none. */
+async function screeningOutcome(items, year) {
+  const done = items
+    .filter((it) => it.form.id === SCREENING_FORM && ["waiting", "sending", "sent"].includes(it.state) && Number(it.answers?.review_year) === year)
+    .sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1))[0];
+  const def = done && (await db.get("forms", `${done.form.id}@${done.form.version}`));
+  if (!def) return null;
+  const { run } = evaluateDraft(prepareForm(def), done.answers);
+  const section = def.sections.find((sec) => (sec.questions || []).some((q) => q.id === "screened_out"));
+  const met = (section?.questions || [])
+    .filter((q) => q.type === "select_one" && done.answers[q.id] === "yes")
+    .map((q) => (lang() === "en" ? q.label.en : q.label.vi) || q.id);
+  return { screenedOut: String(run.values.screened_out) === "true", count: Number(String(run.values.criteria_met ?? met.length)), met };
+}
+
+const openItem = (f, items) => items.find((it) => it.form.id === f.id && ["draft", "waiting", "returned", "rejected", "conflict"].includes(it.state));
 
 function assessmentView(assessment, latest, hh) {
   if (latest && ["draft", "waiting", "sending", "returned", "rejected"].includes(latest.state)) {
@@ -389,7 +436,7 @@ function itemRow(item) {
 }
 
 function startButton(hh, f, items, assessment) {
-  const open = items.find((it) => it.form.id === f.id && ["draft", "waiting", "returned", "rejected", "conflict"].includes(it.state));
+  const open = openItem(f, items);
   const title = lang() === "en" ? f.title_en : f.title_vi;
   if (open) {
     const label = open.state === "returned" ? gettext("Fix and send again") : gettext("Continue");
