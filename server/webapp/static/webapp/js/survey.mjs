@@ -38,8 +38,11 @@ export async function surveyScreen(root, itemId, done) {
   };
   performance.mark("survey:compiled");
   const marked = reviewFields(s);
-  if (marked.length && sessionStorage.getItem(`section:${item.id}`) === null) {
-    goToPath(s, marked[0]); // a returned survey opens at the first field the reviewer marked
+  const seen = `review-seen:${item.id}`;
+  if (marked.length && sessionStorage.getItem(seen) !== item.review.at) {
+    // A return not opened yet opens at the first field the reviewer marked.
+    sessionStorage.setItem(seen, item.review.at);
+    goToPath(s, marked[0]);
   } else render(s);
   performance.mark("survey:ready");
 }
