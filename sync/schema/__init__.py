@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sync import rules
+from sync.messages import PhotoKind
 
 SCHEMA_DIR = Path(__file__).resolve().parent
 UUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
@@ -79,6 +80,7 @@ def _common_defs() -> dict[str, Any]:
                 "name": _string(100, NAME_PATTERN),
                 "sha256": _ref("Sha256"),
                 "size": {"type": "integer", "minimum": 1, "maximum": rules.MAX_ATTACHMENT_BYTES},
+                "kind": {"enum": [k.value for k in PhotoKind]},
             },
             ["name", "sha256", "size"],
         ),

@@ -191,7 +191,7 @@ def test_a_returned_survey_shows_the_comment_and_is_resubmitted(
     assert driver.outbox_states(page) == ["submission:returned"]
     driver.open_household(page, "Hoàng Thị Đào")
     assert comment in page.inner_text("#app")
-    page.click(".actions >> text=Sửa và gửi lại")
+    page.click(".actions .btn:has-text('Sửa và gửi lại')")
     page.wait_for_selector("#finish")
     assert comment in page.inner_text(".callout.warn")
     driver.answer(page, "member_count", "4")

@@ -18,6 +18,15 @@ const GPS_WATCH_MS = 30000;
 /** Farther than this from the household's registered point, the volunteer is warned. */
 const GPS_FAR_METRES = 300;
 const EDITABLE = new Set(["draft", "waiting", "rejected", "returned", "conflict"]);
+/** What each photo shows (sync/messages.py PhotoKind): one kind per photo question, and
+ * "document" for the photos of papers added at the end of the survey. */
+export const PHOTO_KINDS = ["house", "roof", "latrine", "water_source", "document"];
+const QUESTION_KIND = { photo_house_front: "house", photo_roof: "roof", photo_latrine: "latrine", photo_water_source: "water_source" };
+const MAX_DOCUMENTS = 5;
+const KIND_LABELS = () => ({
+  house: gettext("House"), roof: gettext("Roof"), latrine: gettext("Latrine"),
+  water_source: gettext("Water source"), document: gettext("Document"),
+});
 
 /** Mount the survey of outbox item `itemId` into `root`; `done()` leaves the screen. */
 export async function surveyScreen(root, itemId, done) {
@@ -213,7 +222,8 @@ function renderSection(s, section, i) {
   return h("section", { class: i === s.section ? "section" : "section off", dataset: { path: section.id, index: String(i) } },
     section.label ? h("h2", {}, tr(section.label)) : null,
     missing,
-    (section.questions || []).map((q) => renderNode(s, q, "", null)));
+    (section.questions || []).map((q) => renderNode(s, q, "", null)),
+    i === s.form.def.sections.length - 1 && hasPhotos(s.form.def) ? documentsBlock(s) : null);
 }
 
 /** Take the volunteer to the answer to fix after the last one visited (else the first from this section on). */
@@ -242,6 +252,12 @@ function goToPath(s, path) {
     || s.root.querySelector(`[data-path="${CSS.escape(path.replace(/\[\d+\]$/, "").split(".")[0])}"]`);
   el?.scrollIntoView({ block: "center" });
   el?.querySelector("input, select, button")?.focus({ preventScroll: true });
+}
+
+/** Forms that take photos (Phiếu B) also take photos of documents. */
+function hasPhotos(def) {
+  const any = (nodes) => (nodes || []).some((q) => q.type === "photo" || any(q.questions));
+  return any(def.sections);
 }
 
 function renderNode(s, q, prefix, index) {
@@ -413,7 +429,7 @@ function distanceLine(v, household) {
 // ---- photos ---------------------------------------------------------------------------
 
 function photo(s, q, id, value, set, described, path) {
-  const preview = h("div.photo-preview", { "aria-live": "polite" });
+  const preview = h("div.photo-preview", { "aria-live": "polite", dataset: { kind: QUESTION_KIND[q.id] || "" } });
   let current = value;
   const take = h("span", {}, current ? gettext("Retake photo") : gettext("Take photo"));
   const remove = h("button.btn.ghost.photo-delete", {
@@ -496,8 +512,10 @@ async function showPhoto(s, preview, name) {
   const url = URL.createObjectURL(rec.blob);
   s.urls.push(url);
   const gps = rec.latitude !== null && rec.latitude !== undefined ? ` · GPS ${rec.latitude.toFixed?.(5) ?? rec.latitude}, ${rec.longitude?.toFixed?.(5) ?? rec.longitude}` : "";
+  const kind = KIND_LABELS()[preview.dataset.kind];
   preview.replaceChildren(
-    h("img", { src: url, alt: gettext("Photo taken"), width: 96, height: 72 }),
+    h("img", { src: url, alt: kind ? `${gettext("Photo taken")}: ${kind}` : gettext("Photo taken"), width: 96, height: 72 }),
+    kind ? h("span.badge.kind", {}, kind) : null,
     h("span.meta", {}, `${rec.width}×${rec.height} · ${formatBytes(rec.size)} (${gettext("original")} ${formatBytes(rec.originalBytes)}) · ${formatTime(rec.takenAt)}${gps}`));
   return undefined;
 }
@@ -661,10 +679,11 @@ async function finish(s) {
     return;
   }
   const attachments = [];
-  for (const name of photoNames(s.form.def, payload)) {
+  for (const { name, kind } of photoRefs(s.form.def, payload, s.item.documents)) {
     const rec = await db.get("photos", `${s.item.id}/${name}`);
     if (!rec) return toast(gettext("A photo is missing on this phone; take it again."), "bad");
-    attachments.push({ name, sha256: await sha256Hex(await rec.blob.arrayBuffer()), size: rec.size });
+    const ref = { name, sha256: await sha256Hex(await rec.blob.arrayBuffer()), size: rec.size };
+    attachments.push(kind ? { ...ref, kind } : ref);
   }
   let item = s.item.state === "draft" ? s.item : transition(s.item, "edit");
   const sent = await withRosterBase(item, payload);
@@ -687,16 +706,76 @@ function showErrors(s, run) {
   status.textContent = fmt(gettext("%(n)s answers need fixing before the survey can be sent."), { n: run.errors.length });
 }
 
-/** Photo file names referenced by a payload, in document order. */
-export function photoNames(def, payload) {
-  const names = [];
+/** The photos a payload names, in document order, with what each shows; then the documents. */
+export function photoRefs(def, payload, documents = []) {
+  const refs = [];
   const visit = (nodes, answers) => {
     for (const q of nodes) {
-      if (q.type === "photo" && answers[q.id]) names.push(answers[q.id]);
+      if (q.type === "photo" && answers[q.id]) refs.push({ name: answers[q.id], kind: QUESTION_KIND[q.id] || null });
       else if (q.type === "repeat") (answers[q.id] || []).forEach((it) => visit(q.questions || [], it));
       else if (q.questions) visit(q.questions, answers);
     }
   };
   visit(def.sections, payload);
-  return names;
+  for (const name of documents || []) refs.push({ name, kind: "document" });
+  return refs;
+}
+
+/** Photo file names referenced by a payload, in document order. */
+export const photoNames = (def, payload) => photoRefs(def, payload).map((ref) => ref.name);
+
+// ---- photos of documents: not answers, declared as attachments of kind "document" -------
+
+function documentsBlock(s) {
+  const names = s.item.documents || [];
+  const id = "f-documents";
+  const onFile = async (e) => {
+    const file = e.target.files && e.target.files[0];
+    e.target.value = "";
+    if (!file || (s.item.documents || []).length >= MAX_DOCUMENTS) return;
+    try {
+      const name = await storePhoto(s, null, file, `document_${Date.now().toString(36)}`, null);
+      await saveDocuments(s, [...(s.item.documents || []), name]);
+    } catch {
+      toast(gettext("This file is not a photo the phone can read."), "bad");
+      return;
+    }
+    render(s);
+  };
+  return h("div.q.documents", { dataset: { path: "documents" } },
+    h("h3", { id: `${id}-lbl` }, gettext("Photos of documents (optional)")),
+    h("p.hint", {}, gettext("For example the household registration book or a certificate; up to 5.")),
+    h("ul.doc-list", {}, names.map((name) => documentRow(s, name))),
+    names.length < MAX_DOCUMENTS ? h("div.photo-actions", {},
+      h("label.btn", { for: id }, h("span", {}, gettext("Photograph a document"))),
+      h("input.file", { type: "file", id, accept: "image/*", capture: "environment", onchange: onFile })) : null);
+}
+
+function documentRow(s, name) {
+  const preview = h("div.photo-preview", { dataset: { kind: "document" } });
+  showPhoto(s, preview, name);
+  const remove = h("button.btn.ghost.photo-delete", {
+    type: "button",
+    onclick: async () => {
+      if (remove.dataset.confirm !== "1") {
+        remove.dataset.confirm = "1";
+        remove.textContent = gettext("Tap again to delete the photo");
+        return;
+      }
+      await saveDocuments(s, (s.item.documents || []).filter((n) => n !== name));
+      await db.del("photos", `${s.item.id}/${name}`);
+      render(s);
+    },
+  }, gettext("Delete photo"));
+  return h("li.doc", { dataset: { name } }, preview, remove);
+}
+
+/** The documents list is part of the draft: saved like an answer, in order with them. */
+function saveDocuments(s, documents) {
+  let item = s.item;
+  if (item.state !== "draft") item = transition(item, "edit");
+  item = { ...item, documents, updatedAt: new Date().toISOString() };
+  s.item = item;
+  s.saving = (s.saving || Promise.resolve()).then(() => db.put("items", item.id, item));
+  return s.saving;
 }
