@@ -11,10 +11,12 @@ from playwright.sync_api import expect
 from rest_framework.test import APIClient
 
 from server.accounts.services import device_register
+from server.evidence.models import Attachment
 from server.registry.models import Member
 from server.registry.services import member_add
 from server.submissions.models import Submission
 from tests.browser import driver
+from tests.browser.camera import camera_jpeg
 from tests.browser.conftest import Area
 from tests.browser.test_volunteer_app import fill_household_survey
 
@@ -162,4 +164,40 @@ def test_a_member_added_on_the_server_after_the_survey_started_is_kept(
     current = Member.objects.current().filter(household=household)
     names = sorted(current.values_list("full_name", flat=True))
     assert names == sorted([*(dict(m)["full_name"] for m in driver.FAMILY), "Nguyễn Thị Mới"])
+    assert not page.errors
+
+
+def test_each_photo_says_what_it_shows_and_a_document_photo_is_sent_too(
+    live_server: Any, page: Any, area: Area
+):
+    driver.sign_in(page, live_server.url)
+    page.context.set_offline(True)
+    driver.open_household(page, "Nguyễn Văn An")
+    driver.start_form(page, "Phiếu B")
+    fill_household_survey(page)
+    house = page.locator('.q[data-path="photo_house_front"] .photo-preview')
+    expect(house.locator(".badge.kind")).to_have_text("Nhà ở")
+    driver.show(page, ".documents")
+    page.set_input_files(
+        "#f-documents",
+        files=[
+            {
+                "name": "IMG_0009.jpg",
+                "mimeType": "image/jpeg",
+                "buffer": camera_jpeg(1600, 1200, seed=9),
+            }
+        ],
+    )
+    documents = page.locator(".documents .doc")
+    expect(documents).to_have_count(1)
+    expect(documents.locator(".badge.kind")).to_have_text("Giấy tờ")
+    driver.finish(page)
+    page.context.set_offline(False)
+    driver.wait_for_outbox(page, ["submission:sent", "submission:sent"])
+
+    survey = Submission.objects.get(form_version__form_id="household_survey")
+    assert [a.get("kind") for a in survey.attachments] == ["house", "roof", "document"]
+    document = survey.attachments[2]["name"]
+    assert document.startswith("document_")
+    assert Attachment.objects.get(item_uuid=survey.pk, name=document).complete
     assert not page.errors
