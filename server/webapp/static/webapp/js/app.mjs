@@ -328,9 +328,9 @@ async function householdScreen(id) {
     hh.local ? h("p.note", { id: "local-note" }, gettext("Added on this phone. The household and its code are registered on the server at the next sync.")) : null,
     edits.length ? h("ul.items", { id: "edits" }, edits.map(editRow)) : null,
     h("a.btn.small", { href: `#/edit/${encodeURIComponent(id)}`, id: "edit-household" }, gettext("Correct household details")),
-    assessmentView(assessment, items[0], hh),
+    assessmentView(assessment, items.find((it) => it.form.id === SURVEY_FORM), hh),
     h("h2", {}, gettext("Surveys")),
-    items.length ? h("ul.items", {}, items.map(itemRow)) : h("p.empty", {}, gettext("Not surveyed yet.")),
+    items.length ? h("ul.items", {}, items.map((it) => itemRow(it, forms))) : h("p.empty", {}, gettext("Not surveyed yet.")),
     h("div.actions", {}, await surveySteps(hh, forms, items, assessment)),
   );
 }
@@ -346,6 +346,11 @@ async function surveySteps(hh, forms, items, assessment) {
   const year = new Date().getFullYear();
   const screening = forms.some((f) => f.id === SCREENING_FORM) ? await screeningOutcome(items, year) : { screenedOut: false };
   return ordered.map((f) => {
+    if (f.id === SCREENING_FORM && screening && openItem(f, items)?.state === "waiting") {
+      // Finished and waiting to be sent: still editable, but Phiếu B is the next step.
+      const open = openItem(f, items);
+      return h("a.btn", { href: `#/survey/${open.id}`, id: "screening-open" }, `${gettext("Open")}: ${shortTitle(forms, f.id)}`);
+    }
     if (f.id !== SURVEY_FORM || openItem(f, items) || surveyedThisYear(f, items, assessment, year)) {
       return startButton(hh, f, items, assessment);
     }
@@ -425,9 +430,16 @@ function conflictText(item) {
     : `${gettext("Conflict")}: ${item.conflict_reason || ""}`;
 }
 
-function itemRow(item) {
+/** "Phiếu A": the short title of an item's form, so each survey row says which one it is. */
+function shortTitle(forms, id) {
+  const f = forms.find((x) => x.id === id);
+  return f ? (lang() === "en" ? f.title_en : f.title_vi).split(" – ")[0] : id;
+}
+
+function itemRow(item, forms = []) {
   return h("li.item", {},
     h("span", { class: `state s-${item.state}` }, STATE_LABELS()[item.state]),
+    " ", h("strong.form-name", {}, shortTitle(forms, item.form.id)),
     " ", h("span.meta", {}, formatTime(item.updatedAt)),
     item.review && item.state === "returned" ? h("p.callout.warn", {}, `${gettext("Reviewer's comment")}: ${item.review.comment}`) : null,
     rejectedReasons(item),
