@@ -347,9 +347,7 @@ async function surveySteps(hh, forms, items, assessment) {
   const screening = forms.some((f) => f.id === SCREENING_FORM) ? await screeningOutcome(items, year) : { screenedOut: false };
   return ordered.map((f) => {
     if (f.id === SCREENING_FORM && screening && openItem(f, items)?.state === "waiting") {
-      // Finished and waiting to be sent: still editable, but Phiếu B is the next step.
-      const open = openItem(f, items);
-      return h("a.btn", { href: `#/survey/${open.id}`, id: "screening-open" }, `${gettext("Open")}: ${shortTitle(forms, f.id)}`);
+      return null; // finished: its row above opens it; Phiếu B is the next step
     }
     if (f.id !== SURVEY_FORM || openItem(f, items) || surveyedThisYear(f, items, assessment, year)) {
       return startButton(hh, f, items, assessment);
