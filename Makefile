@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1:8000
 # The embedded default serves with DEBUG on; production sets DEBUG=false and SECRET_KEY.
 run demo migrate: export DEBUG ?= 1
 
-.PHONY: run test lint eslint fmt check migrate demo install protocol-snapshot bench clean
+.PHONY: run test lint eslint vendor fmt check migrate demo install protocol-snapshot bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -25,8 +25,9 @@ demo: migrate
 
 run: demo
 	@echo ""
-	@echo "Open http://$(HOST)/app/ (volunteer app), http://$(HOST)/admin/ (administration),"
-	@echo "     http://$(HOST)/api/docs/ (API documentation). Sign in with a demo login above."
+	@echo "Open http://$(HOST)/app/ (volunteer app), http://$(HOST)/console/ (staff console),"
+	@echo "     http://$(HOST)/admin/ (administration), http://$(HOST)/api/docs/ (API documentation)."
+	@echo "     Sign in with a demo login above."
 	@echo ""
 	$(PY) manage.py runserver $(HOST)
 
@@ -46,6 +47,10 @@ lint: install
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
+
+# Browser libraries (htmx, charts, maps) are copied from node_modules with their licences.
+vendor: node_modules/.installed
+	$(PY) scripts/vendor_static.py
 
 eslint: node_modules/.installed
 	npx --no-install eslint

@@ -4,6 +4,7 @@ Every variable is listed in .env.example. The embedded default needs no services
 SQLite under var/, media on local disk, background tasks run inline.
 """
 
+import warnings
 from datetime import timedelta
 from pathlib import Path
 
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_htmx",
     "server.common",
     "server.accounts",
     "server.registry",
@@ -69,20 +71,29 @@ INSTALLED_APPS = [
     "server.surveys",
     "server.submissions",
     "server.evidence",
+    "server.support",
     "server.sync_api",
+    "server.review",
     "server.webapp",
+    "server.console",
     "server.demo",
+    "server.exports",
+    "server.reports",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Serves the console's static files (its CSS and vendored libraries) in every mode.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "server.api.middleware.BodySizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "server.console.middleware.VietnameseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, so a lockout raised by any password check becomes its answer.
@@ -181,6 +192,13 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Static files are found in the apps at request time: no collectstatic step to forget.
+WHITENOISE_USE_FINDERS = True
+# STATIC_ROOT exists only after an optional collectstatic; the finders serve without it.
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+WHITENOISE_AUTOREFRESH = DEBUG
+LOGIN_URL = "console:login"
+LOGIN_REDIRECT_URL = "console:home"
 MEDIA_URL = env_str("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 
@@ -217,6 +235,11 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 # Photo uploads untouched this long are removed (their phone restarts from offset 0).
 ATTACHMENT_INCOMPLETE_TTL_HOURS = env_int("ATTACHMENT_INCOMPLETE_TTL_HOURS", 72, minimum=1)
 
+# The staff map's tile source, e.g. "https://tile.openstreetmap.org/{z}/{x}/{y}.png". Empty
+# (the offline default): the map draws the households on a plain background.
+MAP_TILE_URL = env_str("MAP_TILE_URL")
+MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION")
+
 # Background work: Celery. Without a broker, tasks run inline (the embedded default).
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
@@ -233,6 +256,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evidence.expire_incomplete_uploads",
         "schedule": 3600.0,
     },
+    "reports-figures-refresh": {"task": "reports.figures_refresh", "schedule": 60.0},
 }
 
 REST_FRAMEWORK = {
@@ -277,6 +301,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per choice set where several fields share a name (stage, status, kind).
+    "ENUM_NAME_OVERRIDES": {
+        "SupportStageEnum": "server.support.models.StageChoice",
+        "ExportJobStatusEnum": "server.exports.models.JobStatus",
+        "StatusEnum": "server.registry.choices.HouseholdStatus",
+        "ReportKindEnum": "server.exports.models.ReportKind",
+        "ReportScheduleEnum": "server.exports.models.Schedule",
+        "ReviewDecidedClassEnum": "server.review.choices.DecidedClass",
+        "ReviewRoundKindEnum": "server.review.choices.RoundKind",
+        "ReviewPostingKindEnum": "server.review.choices.PostingKind",
+    },
 }
 
 # Transport security: set behind a TLS-terminating proxy in production.
@@ -338,6 +373,13 @@ LOGGING = {
             "level": "INFO",
             "propagate": False,
         },
+        # WeasyPrint logs every stylesheet it parses (its own, at import) at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Housing support: a stage photo taken farther than this from the household's point is
+# flagged for a person to look at (never refused).
+SUPPORT_PHOTO_MAX_DISTANCE_M = env_int("SUPPORT_PHOTO_MAX_DISTANCE_M", 200, minimum=1)

@@ -21,12 +21,26 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("server.submissions.urls")),
     path("", include("server.sync_api.urls")),
     path("", include("server.evidence.urls")),
+    path("", include("server.exports.urls")),
+    path("", include("server.support.urls")),
+    path("", include("server.review.urls")),
+]
+
+# The staff console: its shell, then each app's pages under its own prefix.
+console_patterns: list[URLPattern | URLResolver] = [
+    path("", include("server.console.console_urls")),
+    path("exports/", include("server.exports.console_urls")),
+    path("support/", include("server.support.console_urls")),
+    path("reports/", include("server.reports.console_urls")),
+    path("review/", include("server.review.console_urls_pages")),
+    path("review/", include("server.review.console_urls")),
 ]
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/app/", permanent=False), name="home"),
     path("admin/", admin.site.urls),
     path("app/", include("server.webapp.urls")),
+    path("console/", include(console_patterns)),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(

@@ -40,6 +40,7 @@ from sync.messages import (
     PushResult,
 )
 from sync.schema import build_schema
+from sync.support import decode_stage_proof
 from sync.version import MIN_SUPPORTED_CLIENT_PROTOCOL, PROTOCOL_VERSION
 
 
@@ -77,6 +78,12 @@ KIND_FIELDS: dict[ItemKind, dict[str, Presence]] = {
         "household_id": ABS,
         "target_id": REQ,
         "base_revision": REQ,
+    },
+    ItemKind.SUPPORT_STAGE_PROOF: {
+        "form": ABS,
+        "household_id": ABS,
+        "target_id": ABS,
+        "base_revision": ABS,
     },
 }
 """Single source for the decoder and the JSON schema of which fields each kind takes."""
@@ -140,6 +147,8 @@ def decode_item(data: Mapping[str, Any], *, path: str, issues: list[Issue]) -> P
         return None
     if extras is None or attachments is None:
         return None
+    if kind is ItemKind.SUPPORT_STAGE_PROOF and not _stage_proof_valid(r, payload, attachments):
+        return None
     if rules.payload_sha256(payload) != sha:
         r.fail("payload_sha256", "payload_sha256_mismatch")
         return None
@@ -151,6 +160,14 @@ def decode_item(data: Mapping[str, Any], *, path: str, issues: list[Issue]) -> P
         attachments=attachments,
         **extras,
     )
+
+
+def _stage_proof_valid(
+    r: FieldReader, payload: dict[str, JsonValue], attachments: tuple[AttachmentRef, ...]
+) -> bool:
+    """A stage proof's payload is checked here, in the pure core, for every client."""
+    path = join_path(r.path, "payload")
+    return decode_stage_proof(payload, attachments, path=path, issues=r.issues) is not None
 
 
 def _decode_payload(r: FieldReader) -> dict[str, JsonValue] | None:

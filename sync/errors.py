@@ -128,6 +128,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Tệp đính kèm quá lớn (tối đa {limit} byte).",
         "The attachment is too large (at most {limit} bytes).",
     ),
+    "photo_required": (
+        "Cần ít nhất một ảnh chụp tại công trình.",
+        "At least one photo taken on site is required.",
+    ),
+    "undeclared_attachment": (
+        "Ảnh “{name}” không có trong danh sách tệp đính kèm của mục.",
+        "Photo “{name}” is not among the item's declared attachments.",
+    ),
     "sha256_mismatch": (
         "Mã SHA-256 của tệp nhận được không khớp; hãy gửi lại từ đầu.",
         "The received file's SHA-256 does not match; upload it again from the start.",

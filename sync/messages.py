@@ -28,6 +28,7 @@ class ItemKind(enum.StrEnum):
     MEMBER_CREATE = "member_create"
     HOUSEHOLD_EDIT = "household_edit"
     MEMBER_EDIT = "member_edit"
+    SUPPORT_STAGE_PROOF = "support_stage_proof"
 
     @property
     def is_edit(self) -> bool:
@@ -83,6 +84,7 @@ class ChangeKind(enum.StrEnum):
     REVIEW = "review"
     FORM = "form"
     TOMBSTONE = "tombstone"
+    SUPPORT_RECORD = "support_record"
 
 
 @dataclass(frozen=True)
@@ -146,10 +148,23 @@ class PushItem:
     def target(self) -> UUID | None:
         """The existing record the item acts on: an edit's target, else its household.
 
+        A stage proof acts on its support record (`payload.record_id`).
         None for a household create, which acts on no existing record. A resent
         client_uuid must name the same target as its original receipt.
         """
+        if self.kind is ItemKind.SUPPORT_STAGE_PROOF:
+            return _uuid_or_none(self.payload.get("record_id"))
         return self.target_id if self.kind.is_edit else self.household_id
+
+
+def _uuid_or_none(value: object) -> UUID | None:
+    """A stage proof's support record id; the codec checked it before any PushItem exists."""
+    if not isinstance(value, str) or len(value) != 36:
+        return None
+    try:
+        return UUID(value)
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,17 @@ from server.accounts.scoping import covers_path, is_unrestricted, scope_q, user_
 from server.common.errors import PermissionRefused
 from server.evidence.models import Attachment
 from server.registry.models import Household, HouseholdChange, Member, MemberQuerySet, Unit
+from server.review.models import (
+    AuditEvent,
+    Complaint,
+    Decision,
+    HouseholdReview,
+    Posting,
+    ReviewRound,
+    VillageMeeting,
+)
 from server.submissions.models import Assessment, Submission
+from server.support.models import StageProof, SupportRecord
 from server.sync_api.models import ConflictCopy
 from sync.messages import ItemKind
 
@@ -46,8 +56,17 @@ __all__ = [
     "visible_history",
     "visible_households",
     "visible_members",
+    "visible_stage_proofs",
     "visible_submissions",
+    "visible_support_records",
     "visible_units",
+    "visible_rounds",
+    "visible_household_reviews",
+    "visible_meetings",
+    "visible_postings",
+    "visible_complaints",
+    "visible_decisions",
+    "visible_review_audit",
 ]
 
 
@@ -59,16 +78,24 @@ class Action(enum.StrEnum):
     MANAGE_UNITS = "manage_units"  # add villages (one by one or by CSV)
     MANAGE_DEVICES = "manage_devices"  # list and revoke the devices of the area's users
     REVIEW = "review"  # return surveys, settle kept conflicts
+    SUPPORT = "support"  # housing support: records, stage proofs, payments, photo flags
+    DECIDE = "decide"  # run a commune's review round: meetings, postings, the decision
 
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.VOLUNTEER: frozenset({Action.EDIT_HOUSEHOLDS}),
     Role.COMMUNE_OFFICER: frozenset(
-        {Action.EDIT_HOUSEHOLDS, Action.READ_CITIZEN_ID, Action.REVIEW}
+        {
+            Action.EDIT_HOUSEHOLDS,
+            Action.READ_CITIZEN_ID,
+            Action.REVIEW,
+            Action.DECIDE,
+            Action.SUPPORT,
+        }
     ),
     Role.DISTRICT_REVIEWER: frozenset({Action.REVIEW}),
     Role.PROVINCE_ADMIN: frozenset(Action),
-    Role.SUPPORT_STAFF: frozenset(),
+    Role.SUPPORT_STAFF: frozenset({Action.SUPPORT}),
 }
 
 _ITEM_KIND_ACTIONS: dict[ItemKind, Action | None] = {
@@ -77,6 +104,7 @@ _ITEM_KIND_ACTIONS: dict[ItemKind, Action | None] = {
     ItemKind.MEMBER_CREATE: Action.EDIT_HOUSEHOLDS,
     ItemKind.MEMBER_EDIT: Action.EDIT_HOUSEHOLDS,
     ItemKind.SUBMISSION: None,
+    ItemKind.SUPPORT_STAGE_PROOF: Action.SUPPORT,
 }
 
 
@@ -154,6 +182,13 @@ def _path_of(obj: object) -> str | None:
     household = getattr(obj, "household", None)
     if isinstance(household, Household):
         return household.village.path
+    if isinstance(obj, ReviewRound):
+        return obj.commune.path
+    if isinstance(obj, VillageMeeting):
+        return obj.village.path
+    review_round = getattr(obj, "round", None)
+    if isinstance(review_round, ReviewRound):
+        return review_round.commune.path
     return None
 
 
@@ -195,6 +230,7 @@ def visible_attachments(user: object) -> QuerySet[Attachment]:
     return Attachment.objects.filter(
         Q(item_uuid__in=visible_submissions(user).values("pk"))
         | Q(item_uuid__in=visible_households(user).values("pk"))
+        | Q(item_uuid__in=visible_stage_proofs(user).values("pk"))
     )
 
 
@@ -203,10 +239,57 @@ def visible_attachments_of(user: object, item_uuid: UUID) -> QuerySet[Attachment
     return visible_attachments(user).filter(item_uuid=item_uuid)
 
 
+def visible_support_records(user: object) -> QuerySet[SupportRecord]:
+    """Support records of visible households, and those assigned to the user.
+
+    A support worker assigned to a record outside their units still reaches it: the
+    assignment is the grant.
+    """
+    assigned = Q(assigned_to=user) if getattr(user, "pk", None) is not None else Q(pk__in=[])
+    return SupportRecord.objects.filter(scope_q(user, "household__village__path") | assigned)
+
+
+def visible_stage_proofs(user: object) -> QuerySet[StageProof]:
+    return StageProof.objects.filter(record__in=visible_support_records(user).values("pk"))
+
+
 def visible_area_users(user: object) -> QuerySet[User]:
     """Users with at least one unit inside the user's area."""
     area = User.objects.filter(scope_q(user, "assignments__unit__path")).values("pk")
     return User.objects.filter(pk__in=area)
+
+
+def visible_rounds(user: object) -> QuerySet[ReviewRound]:
+    """Rounds of communes the user covers whole; a village's volunteer sees none."""
+    return ReviewRound.objects.filter(scope_q(user, "commune__path"))
+
+
+def visible_household_reviews(user: object) -> QuerySet[HouseholdReview]:
+    return HouseholdReview.objects.filter(scope_q(user, "household__village__path"))
+
+
+def visible_meetings(user: object) -> QuerySet[VillageMeeting]:
+    return VillageMeeting.objects.filter(scope_q(user, "village__path"))
+
+
+def visible_postings(user: object) -> QuerySet[Posting]:
+    return Posting.objects.filter(scope_q(user, "round__commune__path"))
+
+
+def visible_complaints(user: object) -> QuerySet[Complaint]:
+    return Complaint.objects.filter(scope_q(user, "household__village__path"))
+
+
+def visible_decisions(user: object) -> QuerySet[Decision]:
+    return Decision.objects.filter(scope_q(user, "round__commune__path"))
+
+
+def visible_review_audit(user: object) -> QuerySet[AuditEvent]:
+    """Audit events of visible households, or of visible rounds when no household is named."""
+    return AuditEvent.objects.filter(
+        scope_q(user, "household__village__path")
+        | (Q(household__isnull=True) & scope_q(user, "round__commune__path"))
+    )
 
 
 def _household_scope(user: object) -> Q:

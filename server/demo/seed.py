@@ -15,14 +15,24 @@ from server.accounts.models import Role, UnitAssignment, User
 from server.accounts.services import province_admin_group_sync
 from server.common.text import fold
 from server.demo.facts import demo_facts
+from server.demo.review_round import seed_review_rounds
 from server.feed.models import FeedEntry, FeedKind
 from server.feed.services import lock_feed
 from server.registry.choices import HouseholdStatus, Relation, Sex, UnitLevel
 from server.registry.importers import import_national_units, unit_move
-from server.registry.models import ChangeAction, Household, HouseholdChange, Member, Unit
+from server.registry.models import (
+    ChangeAction,
+    Household,
+    HouseholdChange,
+    HouseholdStatusRecord,
+    Member,
+    Unit,
+)
 from server.registry.services import unit_create
+from server.reports.demo import seed_reports_demo
 from server.submissions.models import Assessment
 from server.submissions.scoring import build_assessment
+from server.support.demo import seed_support_demo
 
 DEMO_PROVINCE = "04"  # Cao Bằng
 DEMO_PASSWORD = "chungtay-demo-2026"  # noqa: S105 - printed for the demo on purpose
@@ -148,7 +158,22 @@ def seed_demo() -> list[DemoLogin]:
         districts = _demo_districts(province)
         villages = [v for d in districts for v in _demo_villages(d)]
         _demo_households(villages)
-        return _demo_users(province, districts, villages)
+        seed_reports_demo(province)
+        logins = _demo_users(province, districts, villages)
+        commune = Unit.objects.get(children=villages[0])
+        seed_support_demo(commune=commune, actor=User.objects.get(username="quantri"))
+    _demo_review_rounds(districts[0])
+    return logins
+
+
+def _demo_review_rounds(district: Unit) -> None:
+    """The first district's first commune mid-round, its second decided (review app)."""
+    communes = list(Unit.objects.filter(parent=district).order_by("code")[:2])
+    seed_review_rounds(
+        officer=User.objects.get(username="canboxa"),
+        admin=User.objects.get(username="quantri"),
+        communes=communes,
+    )
 
 
 def _demo_districts(province: Unit) -> list[Unit]:
@@ -247,7 +272,54 @@ def _demo_assessments(households: list[Household], members: list[Member]) -> lis
             assessment.review_year if household.status != HouseholdStatus.NOT_REVIEWED else None
         )
     Household.objects.bulk_update(households, ["status", "status_year"], batch_size=500)
+    HouseholdStatusRecord.objects.bulk_create(
+        [r for h in households for r in _demo_history(h)], batch_size=1000
+    )
     return Assessment.objects.bulk_create(built, batch_size=500)
+
+
+# How a status one year earlier is drawn from the next year's: most households keep theirs.
+_EARLIER: dict[str, dict[str, int]] = {
+    HouseholdStatus.POOR: {HouseholdStatus.POOR: 80, HouseholdStatus.NEAR_POOR: 15, "": 5},
+    HouseholdStatus.NEAR_POOR: {
+        HouseholdStatus.POOR: 30,
+        HouseholdStatus.NEAR_POOR: 55,
+        HouseholdStatus.MIDDLE: 15,
+    },
+    HouseholdStatus.MIDDLE: {
+        HouseholdStatus.NEAR_POOR: 20,
+        HouseholdStatus.POOR: 5,
+        HouseholdStatus.MIDDLE: 75,
+    },
+    HouseholdStatus.NOT_POOR: {
+        HouseholdStatus.NOT_POOR: 88,
+        HouseholdStatus.NEAR_POOR: 6,
+        HouseholdStatus.POOR: 6,
+    },
+}
+
+
+def _demo_history(household: Household) -> list[HouseholdStatusRecord]:
+    """Official statuses for the two years before the demo's, so transitions have data."""
+    if household.status_year is None or household.status not in _EARLIER:
+        return []
+    rng = random.Random(f"history-{household.code}")  # noqa: S311 - demo data, not security
+    records, status = [], str(household.status)
+    for year in range(household.status_year, household.status_year - 3, -1):
+        if not status:
+            break
+        records.append(
+            HouseholdStatusRecord(
+                household=household,
+                year=year,
+                status=status,
+                decided_on=date(year, 12, 15),
+                decision_ref=f"{year}/QĐ-UBND (demo)",
+            )
+        )
+        weights = _EARLIER[HouseholdStatus(status)]
+        status = str(rng.choices(list(weights), weights=list(weights.values()))[0])
+    return records
 
 
 def _demo_feed(

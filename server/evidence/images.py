@@ -5,9 +5,10 @@ content, checks dimensions from the header before any pixel buffer exists, and d
 whole image before trusting it. The module imports only Pillow, geopy and the standard
 library so that Django code, Celery tasks and command-line tools can share it.
 
-Pillow's process-wide switches are never changed: ``Image.MAX_IMAGE_PIXELS`` is left alone
-because the header check below runs before Pillow's own bomb check would, and
-``ImageFile.LOAD_TRUNCATED_IMAGES`` must stay False for truncated uploads to be refused.
+``Image.MAX_IMAGE_PIXELS`` is left alone because the header check below runs before
+Pillow's own bomb check would. ``ImageFile.LOAD_TRUNCATED_IMAGES`` must be False for
+truncated uploads to be refused, and WeasyPrint (the console's PDFs) sets it True when it
+is imported: ``_decode`` therefore sets it back to False before every decode.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ import struct
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from geopy.distance import geodesic
 from PIL import ExifTags, Image, ImageFile, ImageOps
@@ -87,6 +89,20 @@ class ImageInfo:
     taken_at: datetime | None
     gps: tuple[float, float] | None
     orientation: int | None
+    # OffsetTimeOriginal (or OffsetTime) as a UTC offset, when the camera wrote one.
+    taken_offset: timedelta | None = None
+
+    def taken_at_utc(self) -> datetime | None:
+        """When the photo was taken, as an aware UTC time.
+
+        EXIF DateTimeOriginal is the camera's local wall-clock time: the offset tag
+        places it when present, else the photo is taken to be in Asia/Ho_Chi_Minh
+        (09:14 in Hanoi is 02:14 UTC, not 09:14 UTC).
+        """
+        if self.taken_at is None:
+            return None
+        zone: tzinfo = timezone(self.taken_offset) if self.taken_offset is not None else LOCAL_ZONE
+        return self.taken_at.replace(tzinfo=zone).astimezone(UTC)
 
 
 @dataclass(frozen=True)
@@ -224,6 +240,7 @@ def _decode(
     ``verify()`` leaves an image unusable, so decoding happens on a second, fresh parse.
     ``prepare`` runs between parsing and decoding (JPEG ``draft`` to decode smaller).
     """
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     with _refuse_decode_errors():
         _open_checked(data, limits).verify()
         img = _open_checked(data, limits)
@@ -254,6 +271,32 @@ def _parse_exif_datetime(value: object) -> datetime | None:
         return datetime.strptime(text[:19], "%Y:%m:%d %H:%M:%S")  # noqa: DTZ007
     except ValueError:
         return None
+
+
+# Where a photo's wall-clock time is read when the photo names no offset.
+LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+
+# EXIF 2.31 offset tags: OffsetTime (for DateTime) and OffsetTimeOriginal.
+_OFFSET_TIME = 0x9010
+_OFFSET_TIME_ORIGINAL = 0x9011
+
+
+def _parse_offset(value: object) -> timedelta | None:
+    """'+07:00' or '-03:30' as a timedelta; None when absent or malformed."""
+    text = _exif_text(value)
+    if not text or len(text) != 6 or text[0] not in "+-" or text[3] != ":":
+        return None
+    hours, minutes = text[1:3], text[4:6]
+    if not (hours.isdigit() and minutes.isdigit()) or int(hours) > 14 or int(minutes) > 59:
+        return None
+    sign = -1 if text[0] == "-" else 1
+    return sign * timedelta(hours=int(hours), minutes=int(minutes))
+
+
+def _taken_offset(exif: Image.Exif) -> timedelta | None:
+    ifd = exif.get_ifd(ExifTags.IFD.Exif)
+    original = _parse_offset(ifd.get(_OFFSET_TIME_ORIGINAL))
+    return original if original is not None else _parse_offset(ifd.get(_OFFSET_TIME))
 
 
 def _taken_at(exif: Image.Exif) -> datetime | None:
@@ -329,6 +372,7 @@ def inspect_image(
         taken_at=_taken_at(exif),
         gps=_gps(exif),
         orientation=_orientation(exif),
+        taken_offset=_taken_offset(exif),
     )
 
 

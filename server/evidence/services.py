@@ -9,7 +9,7 @@ on its own) are finished by `attachment_verify`, which HEAD, PUT and push call.
 import enum
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from uuid import UUID
 
@@ -22,6 +22,7 @@ from django.utils import timezone
 from server.evidence import faults, images
 from server.evidence.checks import photo_flags
 from server.evidence.models import Attachment, AttachmentChunk
+from server.evidence.signals import photo_completed
 from server.registry.models import Household
 from server.submissions.models import Submission
 
@@ -126,6 +127,7 @@ def _verify(locked: Attachment) -> ChunkReceipt:
     faults.crash_point("stored")
     photo_flags(attachment=locked, household=_household_of(locked.item_uuid))
     _mark_submission(locked.item_uuid)
+    photo_completed.send(sender=Attachment, attachment=locked)
     return ChunkReceipt(Progress.COMPLETED, locked.declared_size)
 
 
@@ -151,7 +153,7 @@ def _store(locked: Attachment, data: bytes, info: images.ImageInfo) -> None:
     _save_fresh(locked.file, f"{stem}.{info.format.replace('jpeg', 'jpg')}", data)
     _save_fresh(locked.thumbnail, f"{stem}-thumb.jpg", images.make_thumbnail(data))
     locked.content_type, locked.width, locked.height = info.mime, info.width, info.height
-    locked.taken_at = info.taken_at.replace(tzinfo=UTC) if info.taken_at else None
+    locked.taken_at = info.taken_at_utc()
     if info.gps:
         locked.latitude, locked.longitude = (Decimal(f"{v:.6f}") for v in info.gps)
     locked.perceptual_hash = images.perceptual_hash(data)

@@ -11,6 +11,7 @@ class FeedKind(models.TextChoices):
     REVIEW = "review", _("Review outcome")
     FORM = "form", _("Form version")
     TOMBSTONE = "tombstone", _("Removed or moved out")
+    SUPPORT = "support", _("Housing support record")
 
 
 class FeedEntry(models.Model):

@@ -84,3 +84,38 @@ REGISTRY_RELATION_TO_FORM = {v: k for k, v in FORM_RELATION_TO_REGISTRY.items()}
 def relation_from_form(code: str) -> str:
     """The registry's relation code for a survey answer."""
     return FORM_RELATION_TO_REGISTRY.get(code, code)
+
+
+class PovertyCause(models.TextChoices):
+    """Causes of poverty that commune officers record (nguyên nhân nghèo, TT 07/2021 forms)."""
+
+    NO_CAPITAL = "no_capital", _("Lack of capital")
+    NO_LAND = "no_land", _("Lack of land for production")
+    NO_TOOLS = "no_tools", _("Lack of means of production")
+    NO_LABOUR = "no_labour", _("Lack of labour")
+    NO_SKILLS = "no_skills", _("Lack of knowledge or skills")
+    NO_JOB = "no_job", _("No stable job")
+    ILLNESS = "illness", _("Illness, accident or disability")
+    MANY_DEPENDANTS = "many_dependants", _("Many dependants")
+    DISASTER = "disaster", _("Natural disaster or crop failure")
+    SOCIAL_ILLS = "social_ills", _("Social ills (drugs, gambling)")
+    NO_WILL = "no_will", _("Lack of will to escape poverty")
+    OTHER = "other", _("Other")
+
+
+class Policy(models.TextChoices):
+    """Support policies a household received or needs (chính sách hỗ trợ)."""
+
+    HEALTH_INSURANCE = "health_insurance", _("Health insurance")
+    EDUCATION = "education", _("Education support")
+    CREDIT = "credit", _("Preferential credit")
+    VOCATIONAL_TRAINING = "vocational_training", _("Vocational training")
+    JOB = "job", _("Job placement")
+    LIVELIHOOD = "livelihood", _("Livelihood support (seeds, livestock)")
+    HOUSING = "housing", _("Housing support")
+    WATER_SANITATION = "water_sanitation", _("Clean water and sanitation")
+    ELECTRICITY = "electricity", _("Electricity bill support")
+    INFORMATION = "information", _("Access to information")
+    LEGAL_AID = "legal_aid", _("Legal aid")
+    SOCIAL_ASSISTANCE = "social_assistance", _("Monthly social assistance")
+    OTHER = "other", _("Other")

@@ -129,6 +129,10 @@ class Household(TimeStampedModel):
     revision = models.PositiveIntegerField(default=1, editable=False)
     flagged_for_review = models.BooleanField(_("flagged for review"), default=False)
     flag_reason = models.CharField(_("reason for the flag"), max_length=64, blank=True)
+    # Codes from PovertyCause and Policy; checked by the services, kept as lists for reports.
+    poverty_causes = JSONField(_("causes of poverty"), default=list, blank=True)
+    policies_received = JSONField(_("policies received"), default=list, blank=True)
+    policies_needed = JSONField(_("policies needed"), default=list, blank=True)
     # Folded code, head name, address and member names: see server.common.text.fold.
     search_text = models.TextField(blank=True, editable=False)
 
@@ -234,3 +238,35 @@ class HouseholdChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+class HouseholdStatusRecord(models.Model):
+    """A household's official status for one review year, as the commune decided it.
+
+    The history that transitions between years are read from. One row per household and
+    year: a later decision in the same year (the monthly review) replaces the row, and the
+    change is kept in HouseholdChange. Written only by services.household_status_set.
+    """
+
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="status_records"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("review year"), validators=[MinValueValidator(2016), MaxValueValidator(2100)]
+    )
+    status = models.CharField(_("official status"), max_length=16, choices=HouseholdStatus.choices)
+    decided_on = models.DateField(_("decision date"))
+    decision_ref = models.CharField(_("decision"), max_length=100, blank=True)
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("official status record")
+        verbose_name_plural = _("official status history")
+        ordering = ["household_id", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["household", "year"], name="status_record_one_per_year")
+        ]
+        indexes = [models.Index(fields=["year", "status"], name="status_record_year")]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.year}: {self.status}"

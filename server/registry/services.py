@@ -18,8 +18,22 @@ from server.common.errors import DomainValidationError, FieldError, RevisionConf
 from server.common.text import fold
 from server.feed.models import FeedKind
 from server.feed.services import feed_append, feed_append_tombstone
-from server.registry.choices import LEVEL_RANK, Relation, UnitLevel
-from server.registry.models import ChangeAction, Household, HouseholdChange, Member, Unit
+from server.registry.choices import (
+    LEVEL_RANK,
+    HouseholdStatus,
+    Policy,
+    PovertyCause,
+    Relation,
+    UnitLevel,
+)
+from server.registry.models import (
+    ChangeAction,
+    Household,
+    HouseholdChange,
+    HouseholdStatusRecord,
+    Member,
+    Unit,
+)
 
 MAX_MEMBERS = 30
 
@@ -221,6 +235,98 @@ def household_unflag(
     locked = _locked_for_flag(household)
     if locked.flag_reason.startswith(reason_prefix):
         _flag_set(household, locked, flagged=False, reason="", actor=actor, source=source)
+
+
+# --- official status and needs ----------------------------------------------------
+
+
+@transaction.atomic
+def household_status_set(
+    *,
+    household: Household,
+    year: int,
+    status: str,
+    decided_on: date,
+    decision_ref: str,
+    actor: object,
+    source: str,
+) -> HouseholdStatusRecord:
+    """Record the commune's decision on a household's official status for `year`.
+
+    The only writer of the official status: the review's decision service calls it. The
+    household's current status follows the newest year on record, so recording an earlier
+    year's history never rolls the current status back. Retried with the same values, it
+    writes nothing new: (household, year) is unique.
+    """
+    if status not in HouseholdStatus.values or status == HouseholdStatus.NOT_REVIEWED:
+        raise DomainValidationError([FieldError("status", "invalid_choice", INVALID_STATUS)])
+    locked = _locked_for_flag(household)
+    record, _created = HouseholdStatusRecord.objects.update_or_create(
+        household=locked,
+        year=year,
+        defaults={"status": status, "decided_on": decided_on, "decision_ref": decision_ref},
+    )
+    if locked.status_year is None or year >= locked.status_year:
+        _status_follow(locked, year=year, status=status, actor=actor, source=source)
+    household.status, household.status_year = locked.status, locked.status_year
+    return record
+
+
+def _status_follow(
+    household: Household, *, year: int, status: str, actor: object, source: str
+) -> None:
+    changes = _apply(household, {"status": status, "status_year": year}, ("status", "status_year"))
+    if not changes:
+        return
+    household.save(update_fields=["status", "status_year", "updated_at"])
+    _record(
+        household=household,
+        member=None,
+        action=ChangeAction.UPDATED,
+        changes=changes,
+        actor=actor,
+        source=source,
+    )
+    feed_append(kind=FeedKind.HOUSEHOLD, record_id=household.pk, scope_path=household.village.path)
+
+
+NEEDS_CHOICES = {
+    "poverty_causes": frozenset(PovertyCause.values),
+    "policies_received": frozenset(Policy.values),
+    "policies_needed": frozenset(Policy.values),
+}
+INVALID_STATUS = _("Choose poor, near-poor, middle or not poor.")
+INVALID_CODE = _("This is not one of the listed choices.")
+
+
+@transaction.atomic
+def household_needs_set(
+    *, household: Household, data: Mapping[str, Sequence[str]], actor: object, source: str
+) -> Household:
+    """Set causes of poverty and policies received or needed; unknown codes are refused whole."""
+    errors = [
+        FieldError(f"{field}[{i}]", "invalid_choice", INVALID_CODE)
+        for field, codes in data.items()
+        if field in NEEDS_CHOICES
+        for i, code in enumerate(codes)
+        if code not in NEEDS_CHOICES[field]
+    ]
+    if errors:
+        raise DomainValidationError(errors)
+    locked = _locked_for_flag(household)
+    clean = {f: sorted(set(data[f])) for f in NEEDS_CHOICES if f in data}
+    changes = _apply(locked, clean, NEEDS_CHOICES)
+    if changes:
+        locked.save(update_fields=[*changes, "updated_at"])
+        _record(
+            household=locked,
+            member=None,
+            action=ChangeAction.UPDATED,
+            changes=changes,
+            actor=actor,
+            source=source,
+        )
+    return locked
 
 
 def _locked_for_flag(household: Household) -> Household:

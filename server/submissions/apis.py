@@ -3,16 +3,15 @@
 from typing import Any
 from uuid import UUID
 
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from server.accounts.authentication import signed_in_user
 from server.api.pagination import StandardPagination
 from server.registry.selectors import household_get
-from server.submissions import selectors, services
+from server.submissions import selectors
 from server.submissions.explanations import assessments_explain, result_with_explanation
 from server.submissions.models import Assessment, Submission
 from server.submissions.schema import AssessmentResultSerializer
@@ -106,23 +105,3 @@ class HouseholdSubmissionListApi(APIView):
         household = household_get(user=request.user, household_id=household_id)
         submissions = list(selectors.submission_list(user=request.user, household=household))
         return Response(_submissions_out(request.user, submissions))
-
-
-class SubmissionReturnApi(APIView):
-    """Return a submission to the volunteer with a comment; the phone sees it on its next pull."""
-
-    @extend_schema_serializer(component_name="SubmissionReturnInput")
-    class InputSerializer(serializers.Serializer[Any]):
-        comment = serializers.CharField(max_length=2000)
-
-    @extend_schema(request=InputSerializer, responses=SubmissionOutputSerializer)
-    def post(self, request: Request, submission_id: UUID) -> Response:
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        submission = services.submission_return(
-            user=signed_in_user(request),
-            submission_id=submission_id,
-            comment=serializer.validated_data["comment"],
-        )
-        [data] = _submissions_out(request.user, [submission])
-        return Response(data)

@@ -45,6 +45,8 @@ class Submission(TimeStampedModel):
         max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
     )
     review_comment = models.TextField(blank=True)
+    # Answer paths of the form the return points at, e.g. ["members[0].birth_year"].
+    review_fields = JSONField(default=list)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -1,4 +1,4 @@
-"""Writes of submissions and assessments: the review return, stored scores and re-scoring.
+"""Writes of submissions and assessments: stored scores and re-scoring (returns: server.review).
 
 Each service owns its transaction and appends to the change feed that phones pull.
 `server.submissions.scoring` builds unsaved assessments without touching the database;
@@ -7,71 +7,19 @@ storing them, promoting the latest one and re-scoring in batches happen here.
 
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
-from uuid import UUID
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from forms import scoring
-from server.accounts import access
-from server.accounts.access import Action
-from server.accounts.models import User
-from server.common.errors import DomainValidationError, FieldError
 from server.feed.models import FeedEntry, FeedKind
-from server.feed.services import feed_append, feed_extend
+from server.feed.services import feed_extend
 from server.registry.models import Household
 from server.submissions import selectors
-from server.submissions.models import Assessment, RescoreRun, ReviewStatus, Submission
+from server.submissions.models import Assessment, RescoreRun, Submission
 from server.submissions.scoring import IDENTITY_FIELDS, build_assessment, identity
 
 BATCH_SIZE = 500
-
-# --- review ------------------------------------------------------------------------
-
-
-def submission_return(*, user: User, submission_id: UUID, comment: str) -> Submission:
-    """Return a pending submission to its volunteer with a comment; phones see it on next pull.
-
-    The row is locked first, so two reviewers returning at once leave one return, and a
-    refused or stale return stores nothing.
-    """
-    with transaction.atomic():
-        submission = selectors.submission_get(
-            user=user, submission_id=submission_id, for_update=True
-        )
-        access.require(user, Action.REVIEW, submission)
-        if submission.review_status != ReviewStatus.PENDING:
-            raise DomainValidationError(
-                [
-                    FieldError(
-                        "review_status",
-                        "not_pending",
-                        _("Only a submission waiting for review can be returned."),
-                    )
-                ]
-            )
-        submission.review_status = ReviewStatus.RETURNED
-        submission.review_comment = comment
-        submission.reviewed_by = user
-        submission.reviewed_at = timezone.now()
-        submission.save(
-            update_fields=[
-                "review_status",
-                "review_comment",
-                "reviewed_by",
-                "reviewed_at",
-                "updated_at",
-            ]
-        )
-        feed_append(
-            kind=FeedKind.REVIEW,
-            record_id=submission.pk,
-            # The column is nullable, but sync stores a survey only with its household.
-            scope_path=submission.household.village.path,  # type: ignore[union-attr]
-        )
-    return submission
-
 
 # --- stored assessments ------------------------------------------------------------
 

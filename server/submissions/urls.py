@@ -13,9 +13,4 @@ urlpatterns = [
         apis.HouseholdSubmissionListApi.as_view(),
         name="household-submissions",
     ),
-    path(
-        "submissions/<uuid:submission_id>/return/",
-        apis.SubmissionReturnApi.as_view(),
-        name="submission-return",
-    ),
 ]

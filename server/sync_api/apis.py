@@ -1,19 +1,18 @@
 """Sync endpoints: authenticate, hand the raw request to sync.engine, encode its answer.
 
-Also the reviewers' endpoints for the conflicts sync keeps: list, one with the server's
-current values, settle."""
+Also the reviewers' endpoints for the conflicts sync keeps: list, and one with the server's
+current values. Settling one is a review action (server.review.apis)."""
 
 import json
 import logging
 import re
-from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
 from django.http import HttpResponse, UnreadablePostError
 from django.utils.decorators import method_decorator
 from django.views.decorators.gzip import gzip_page
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,12 +22,9 @@ from server.accounts import access, policy
 from server.accounts.authentication import signed_in_device, signed_in_user
 from server.api.pagination import StandardPagination
 from server.api.schema import sync_ref
-from server.api.validation import field_errors
-from server.common.errors import DomainValidationError, FieldError, PermissionRefused
-from server.registry.models import Household, Member
-from server.registry.serializers import HouseholdUpdateSerializer, MemberUpdateSerializer
+from server.common.errors import PermissionRefused
 from server.sync_api import selectors, services
-from server.sync_api.models import ConflictCopy, Resolution
+from server.sync_api.models import ConflictCopy
 from server.sync_api.store import DjangoSyncStore
 from server.sync_api.uploads import DjangoUploadStore
 from sync import codec, engine, rules, uploads
@@ -296,49 +292,3 @@ class ConflictDetailApi(APIView):
         conflict = selectors.conflict_get(user=request.user, conflict_id=conflict_id)
         _require_reviewer(request.user)  # after the 404: outside the area looks like missing
         return Response(_detail(request, conflict))
-
-
-class ConflictResolveApi(APIView):
-    """Apply the incoming version on the revision the reviewer saw, or keep the server's."""
-
-    error_statuses = ("409",)  # applied on a revision that moved on
-
-    @extend_schema_serializer(component_name="ConflictResolveInput")
-    class InputSerializer(serializers.Serializer[Any]):
-        resolution = serializers.ChoiceField(choices=Resolution.choices)
-        note = serializers.CharField(max_length=2000)
-        revision = serializers.IntegerField(min_value=1, required=False)
-
-    @extend_schema(request=InputSerializer, responses=ConflictDetailOutputSerializer)
-    def post(self, request: Request, conflict_id: int) -> Response:
-        selectors.conflict_get(user=request.user, conflict_id=conflict_id)  # 404 before 400
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.conflict_resolve(
-            actor=request.user,
-            conflict_id=conflict_id,
-            incoming_values=_incoming_values,
-            **serializer.validated_data,
-        )
-        # Read back after commit: the record the detail shows may have just changed.
-        fresh = selectors.conflict_get(user=request.user, conflict_id=conflict_id)
-        return Response(_detail(request, fresh))
-
-
-def _incoming_values(payload: Mapping[str, Any], record: Household | Member) -> dict[str, Any]:
-    """A kept payload's editable fields, validated as a REST edit of `record` would be.
-
-    Invalid values are reported under `payload.<field>`.
-    """
-    editable = services.editable_fields(record)
-    serializer_class = (
-        HouseholdUpdateSerializer if isinstance(record, Household) else MemberUpdateSerializer
-    )
-    serializer = serializer_class(
-        data={k: v for k, v in payload.items() if k in editable}, partial=True
-    )
-    if not serializer.is_valid():
-        raise DomainValidationError(
-            [FieldError(f"payload.{e.path}", e.code, e.message) for e in field_errors(serializer)]
-        )
-    return dict(serializer.validated_data)

@@ -14,6 +14,9 @@ from server.feed.models import FeedEntry, FeedKind
 from server.registry.models import Household, Member
 from server.submissions.explanations import assessments_explain, explanation_fields
 from server.submissions.models import Assessment, Submission
+from server.support.models import SupportRecord
+from server.support.selectors import proved_stages_by_record
+from server.support.stages import Stage, next_stage, reached
 from server.surveys.models import FormVersion
 from sync.messages import Change, ChangeKind
 
@@ -51,7 +54,19 @@ def changes_since(*, user: Any, seq: int, limit: int) -> list[Change]:
 
 
 def _visible(user: Any) -> Q:
-    return scope_q(user, "scope_path") | Q(scope_path="")
+    """The user's area; support records only for roles that prove support stages."""
+    area = scope_q(user, "scope_path") | Q(scope_path="")
+    if access.allows(user, access.Action.SUPPORT):
+        return area
+    return area & ~Q(kind=FeedKind.SUPPORT)
+
+
+_CHANGE_KINDS = {FeedKind.SUPPORT.value: ChangeKind.SUPPORT_RECORD}
+"""Feed kinds whose wire name differs (PROTOCOL.md §5.2); the others are the same word."""
+
+
+def _change_kind(feed_kind: str) -> ChangeKind:
+    return _CHANGE_KINDS.get(feed_kind) or ChangeKind(feed_kind)
 
 
 def _distinct_entries(*, user: Any, seq: int, limit: int) -> list[_Entry]:
@@ -131,6 +146,7 @@ def _load_states(user: Any, entries: Sequence[_Entry]) -> dict[tuple[str, str], 
     for r in reviewed:
         if str(r.household_id) in visible:
             states[(FeedKind.REVIEW, str(r.pk))] = review_data(r)
+    states.update(_support_states(user, _ids(entries, FeedKind.SUPPORT)))
     for f in FormVersion.objects.defer("definition").filter(pk__in=_ids(entries, FeedKind.FORM)):
         states[(FeedKind.FORM, str(f.pk))] = {
             "id": f.form_id,
@@ -146,7 +162,7 @@ def _change(entry: _Entry, states: dict[tuple[str, str], dict[str, Any]]) -> Cha
             seq=entry.seq,
             kind=ChangeKind.TOMBSTONE,
             id=entry.record_id,
-            data={"of": entry.of_kind, "reason": entry.reason},
+            data={"of": _of_kind(entry.of_kind), "reason": entry.reason},
         )
     state = states.get((entry.kind, entry.record_id))
     if state is None:
@@ -155,9 +171,58 @@ def _change(entry: _Entry, states: dict[tuple[str, str], dict[str, Any]]) -> Cha
             seq=entry.seq,
             kind=ChangeKind.TOMBSTONE,
             id=entry.record_id,
-            data={"of": entry.kind, "reason": "deleted"},
+            data={"of": _of_kind(entry.kind), "reason": "deleted"},
         )
-    return Change(seq=entry.seq, kind=ChangeKind(entry.kind), id=entry.record_id, data=state)
+    return Change(seq=entry.seq, kind=_change_kind(entry.kind), id=entry.record_id, data=state)
+
+
+def _of_kind(feed_kind: str) -> str:
+    return _change_kind(feed_kind).value if feed_kind in _CHANGE_KINDS else feed_kind
+
+
+def _support_states(user: Any, ids: list[str]) -> dict[tuple[str, str], dict[str, Any]]:
+    """Records of the page in the user's reach, with the stage proved and the next one.
+
+    A stage counts as proved once one of its photos is stored (the support service's
+    rule), so a phone that pulls right after uploading sees its stage proved.
+    """
+    if not ids:
+        return {}
+    records = list(
+        access.visible_support_records(user)
+        .select_related("household__village", "programme")
+        .filter(pk__in=ids)
+    )
+    proved = proved_stages_by_record([r.pk for r in records])
+    return {
+        (FeedKind.SUPPORT, str(r.pk)): support_record_data(r, proved.get(r.pk, set()))
+        for r in records
+    }
+
+
+def support_record_data(r: SupportRecord, proved: set[Stage]) -> dict[str, Any]:
+    stage = reached(proved)
+    upcoming = next_stage(stage)
+    h = r.household
+    return {
+        "id": str(r.pk),
+        "household_id": str(h.pk),
+        "household_code": h.code,
+        "head_name": h.head_name,
+        "address": h.address,
+        "village_name": h.village.name,
+        "latitude": _text(h.latitude),
+        "longitude": _text(h.longitude),
+        "programme": r.programme.code,
+        "programme_name_vi": r.programme.name_vi,
+        "programme_name_en": r.programme.name_en,
+        "work": r.work,
+        "amount": r.amount,
+        "stage": stage.value,
+        "next_stage": upcoming.value if upcoming else None,
+        "proved_stages": [s.value for s in Stage if s in proved],
+        "planned_completion": r.planned_completion.isoformat() if r.planned_completion else None,
+    }
 
 
 def _text(value: Decimal | None) -> str | None:
@@ -253,13 +318,6 @@ def review_data(s: Submission) -> dict[str, Any]:
         "household_id": str(s.household_id) if s.household_id else None,
         "status": s.review_status,
         "comment": s.review_comment,
-        "fields": _review_fields(s),
+        "fields": list(s.review_fields),
         "reviewed_at": s.reviewed_at.isoformat() if s.reviewed_at else None,
     }
-
-
-def _review_fields(s: Submission) -> list[str]:
-    """The answer paths a return points at (`Submission.review_fields`, from the review
-    round); an empty list where the server has none, so phones always get a list."""
-    fields = getattr(s, "review_fields", None) or []
-    return [str(path) for path in fields if isinstance(path, str)]

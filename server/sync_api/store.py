@@ -14,12 +14,14 @@ from uuid import UUID
 
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import QuerySet
+from django.http import Http404
 
 import forms
 from server.accounts import access
 from server.accounts.access import Action
 from server.accounts.models import Device, User
 from server.accounts.scoping import user_unit_paths
+from server.common.errors import PermissionRefused
 from server.evidence.models import Attachment
 from server.evidence.services import attachments_settle
 from server.registry import selectors as registry_selectors
@@ -34,6 +36,8 @@ from server.registry.serializers import (
 from server.submissions.models import Assessment, ReviewStatus, Submission
 from server.submissions.scoring import build_assessment, registry_facts
 from server.submissions.services import assessments_store
+from server.support.models import SupportRecord
+from server.support.services import stage_proof_submit
 from server.surveys.models import FormVersion
 from server.surveys.services import form_definition
 from server.sync_api.feed import changes_since
@@ -43,6 +47,7 @@ from server.sync_api.roster import RosterPlan, roster_plan, survey_reference_dat
 from sync.errors import Issue
 from sync.messages import Change, ConflictReason, Entity, ItemKind, Outcome, PushItem
 from sync.ports import BatchRaced, Claim
+from sync.support import decode_stage_proof
 
 SOURCE = "sync"
 
@@ -224,10 +229,17 @@ class DjangoSyncStore:
             return [_not_found("household_id")]
         if item.kind.is_edit and not self._visible(item):
             return [_not_found("target_id")]
+        if item.kind == ItemKind.SUPPORT_STAGE_PROOF and self._support_record(item) is None:
+            return [_support_not_found()]
         action = access.action_for_item_kind(item.kind)
         if action is not None and not access.allows(self.user, action):
             return [_refused()]
         return []
+
+    def _support_record(self, item: PushItem) -> SupportRecord | None:
+        """The proof's record in the user's reach (area or assignment), else None."""
+        records = access.visible_support_records(self.user).select_related("household")
+        return records.filter(pk=item.target).first() if item.target else None
 
     def _visible(self, item: PushItem) -> bool:
         if item.kind == ItemKind.HOUSEHOLD_EDIT:
@@ -303,6 +315,7 @@ class DjangoSyncStore:
             ItemKind.HOUSEHOLD_CREATE: self._household_create,
             ItemKind.MEMBER_CREATE: self._member_create,
             ItemKind.SUBMISSION: self._submission,
+            ItemKind.SUPPORT_STAGE_PROOF: self._stage_proof,
         }
         return handlers[item.kind](item)
 
@@ -366,6 +379,33 @@ class DjangoSyncStore:
             )
         )
         return _hide_taken_ids(issues)
+
+    def _stage_proof(self, item: PushItem) -> list[Issue]:
+        """Hand the proof to the support service; its photos follow as uploads (§4).
+
+        The codec already checked the payload; decoding again only types it. The service
+        decides whether the stage may be proved now, and stores the proof once per id.
+        """
+        issues: list[Issue] = []
+        proof = decode_stage_proof(item.payload, item.attachments, issues=issues)
+        if proof is None:
+            return issues
+        submit = partial(
+            stage_proof_submit,
+            user=self.user,
+            proof_id=item.client_uuid,
+            record_id=proof.record_id,
+            stage=proof.stage,
+            note=proof.note,
+            device=self.device,
+        )
+        try:
+            _result, issues = domain_issues(submit)
+        except Http404:  # moved out of reach since `authorize`: the same answer
+            return [_support_not_found()]
+        except PermissionRefused:
+            return [_refused()]
+        return [_reused() if i.code == "proof_id_reused" else i for i in issues]
 
     def _household(self, household_id: UUID | None, *, lock: bool = False) -> Household | None:
         """The household in the user's area; `lock` holds its row until the item commits.
@@ -522,6 +562,9 @@ class DjangoSyncStore:
             )
 
     def _conflict_household_id(self, item: PushItem) -> UUID | None:
+        if item.kind == ItemKind.SUPPORT_STAGE_PROOF:
+            record = self._support_record(item)
+            return record.household_id if record is not None else None
         candidate = item.household_id or item.target_id or item.client_uuid
         if item.kind in (ItemKind.MEMBER_EDIT,):
             return (
@@ -630,6 +673,16 @@ _HOUSEHOLD_EDIT_FIELDS = _fields(HouseholdUpdateSerializer, without=frozenset({"
 
 def _list(value: object) -> list[object]:
     return value if isinstance(value, list) else []
+
+
+def _support_not_found() -> Issue:
+    """Outside the user's reach a support record answers like a missing one."""
+    return _issue(
+        "payload.record_id",
+        "target_not_found",
+        "Không tìm thấy hồ sơ hỗ trợ trong địa bàn của bạn.",
+        "No such support record in your area.",
+    )
 
 
 def _required(path: str) -> Issue:

@@ -16,9 +16,4 @@ urlpatterns = [
         apis.ConflictDetailApi.as_view(),
         name="conflict-detail",
     ),
-    path(
-        "conflicts/<int:conflict_id>/resolve/",
-        apis.ConflictResolveApi.as_view(),
-        name="conflict-resolve",
-    ),
 ]

@@ -12,6 +12,7 @@ from typing import Any
 
 from sync import rules
 from sync.messages import PhotoKind
+from sync.support import MAX_NOTE_LENGTH, PROVABLE_STAGES
 
 SCHEMA_DIR = Path(__file__).resolve().parent
 UUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
@@ -109,8 +110,29 @@ def _push_defs(kind_fields: dict[str, dict[str, str]]) -> dict[str, Any]:
                 },
                 ["client_uuid", "kind", "payload", "payload_sha256"],
             ),
-            "allOf": [_kind_rule(k, f) for k, f in kind_fields.items()],
+            "allOf": [
+                *(_kind_rule(k, f) for k, f in kind_fields.items()),
+                {
+                    "if": {"properties": {"kind": {"const": "support_stage_proof"}}},
+                    "then": {"properties": {"payload": _ref("StageProofPayload")}},
+                },
+            ],
         },
+        "StageProofPayload": _obj(
+            {
+                "record_id": _ref("Uuid"),
+                "stage": {"enum": list(PROVABLE_STAGES)},
+                "note": {"type": "string", "maxLength": MAX_NOTE_LENGTH},
+                "photos": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": rules.MAX_ATTACHMENTS_PER_ITEM,
+                    "uniqueItems": True,
+                    "items": _string(100, NAME_PATTERN),
+                },
+            },
+            ["record_id", "stage", "photos"],
+        ),
         "PushRequest": _obj(
             {
                 "protocol": {"type": "integer", "minimum": 1},
@@ -159,7 +181,15 @@ def _answer_defs() -> dict[str, Any]:
             {
                 "seq": {"type": "integer", "minimum": 1},
                 "kind": {
-                    "enum": ["household", "member", "assessment", "review", "form", "tombstone"]
+                    "enum": [
+                        "household",
+                        "member",
+                        "assessment",
+                        "review",
+                        "form",
+                        "tombstone",
+                        "support_record",
+                    ]
                 },
                 "id": _string(200),
                 "data": {"type": "object"},

@@ -176,7 +176,7 @@ def test_each_photo_says_what_it_shows_and_a_document_photo_is_sent_too(
     driver.start_form(page, "Phiếu B")
     fill_household_survey(page)
     house = page.locator('.q[data-path="photo_house_front"] .photo-preview')
-    expect(house.locator(".badge.kind")).to_have_text("Nhà ở")
+    expect(house.locator(".badge.kind")).to_have_text("Ảnh nhà ở")
     driver.show(page, ".documents")
     page.set_input_files(
         "#f-documents",
@@ -190,7 +190,7 @@ def test_each_photo_says_what_it_shows_and_a_document_photo_is_sent_too(
     )
     documents = page.locator(".documents .doc")
     expect(documents).to_have_count(1)
-    expect(documents.locator(".badge.kind")).to_have_text("Giấy tờ")
+    expect(documents.locator(".badge.kind")).to_have_text("Ảnh giấy tờ")
     driver.finish(page)
     page.context.set_offline(False)
     driver.wait_for_outbox(page, ["submission:sent", "submission:sent"])

@@ -63,7 +63,7 @@ test("tombstones delete households and members; reset clears the registry first"
     { seq: 8, kind: "tombstone", id: "m1", data: { of: "member", reason: "deleted" } },
   ], { reset: true }), []);
   assert.deepEqual(ops.map((op) => op.slice(0, 3)), [
-    ["households", "clear"], ["members", "clear"], ["assessments", "clear"],
+    ["households", "clear"], ["members", "clear"], ["assessments", "clear"], ["support", "clear"],
     ["households", "delete", "h1"], ["assessments", "delete", "h1"], ["members", "delete", "m1"],
     ["kv", "put", "cursor"],
   ]);

@@ -65,3 +65,29 @@ def _item(
 def wire(*items: PushItem) -> dict[str, Any]:
     """Return a push request body as the client sends it."""
     return codec.encode_push(list(items))
+
+
+RECORD = UUID("55555555-5555-4555-8555-555555555555")
+PROOF = UUID("66666666-6666-4666-8666-666666666666")
+SITE_PHOTO = b"\xff\xd8\xff\xe1" + bytes(range(256)) * 30
+SITE_REF = AttachmentRef(
+    "foundation-1.jpg", hashlib.sha256(SITE_PHOTO).hexdigest(), len(SITE_PHOTO)
+)
+
+
+def stage_proof(
+    payload: dict[str, Any] | None = None,
+    attachments: tuple[AttachmentRef, ...] = (SITE_REF,),
+    client_uuid: UUID = PROOF,
+) -> PushItem:
+    body = (
+        {
+            "record_id": str(RECORD),
+            "stage": "foundation",
+            "note": "Đã đổ móng xong",
+            "photos": ["foundation-1.jpg"],
+        }
+        if payload is None
+        else payload
+    )
+    return _item(client_uuid, ItemKind.SUPPORT_STAGE_PROOF, body, attachments)

@@ -189,9 +189,9 @@ def test_issue_messages_are_given_in_vietnamese_and_english() -> None:
         path="items[0].kind",
         code="invalid_choice",
         message_vi="Giá trị không hợp lệ; chấp nhận: submission, household_create, "
-        "member_create, household_edit, member_edit.",
+        "member_create, household_edit, member_edit, support_stage_proof.",
         message_en="Invalid value; allowed: submission, household_create, member_create, "
-        "household_edit, member_edit.",
+        "household_edit, member_edit, support_stage_proof.",
     )
 
 

@@ -10,7 +10,14 @@ from sync import codec, engine
 from sync.messages import PushBatch
 from sync.schema import snapshot_path
 from sync.version import PROTOCOL_VERSION
-from tests.sync.builders import PHOTO_REF, household, household_edit, submission, wire
+from tests.sync.builders import (
+    PHOTO_REF,
+    household,
+    household_edit,
+    stage_proof,
+    submission,
+    wire,
+)
 from tests.sync.fakes import FakeSyncStore
 
 
@@ -45,4 +52,11 @@ def test_encoded_push_response_satisfies_the_schema() -> None:
 def test_schema_refuses_a_float_inside_a_payload() -> None:
     body = wire(household())
     body["items"][0]["payload"]["so_nguoi"] = [1, {"tien": 1.5}]
+    assert not _validator("PushRequest").is_valid(body)  # type: ignore[attr-defined]
+
+
+def test_encoded_stage_proof_satisfies_the_schema_and_an_unknown_stage_does_not() -> None:
+    body = wire(stage_proof())
+    _validator("PushRequest").validate(body)  # type: ignore[attr-defined]
+    body["items"][0]["payload"]["stage"] = "approved"
     assert not _validator("PushRequest").is_valid(body)  # type: ignore[attr-defined]

@@ -89,13 +89,24 @@ def test_require_answers_403_inside_the_area_for_a_role_without_the_grant(person
     ("role", "granted"),
     [
         (Role.VOLUNTEER, {"edit_households"}),
-        (Role.COMMUNE_OFFICER, {"edit_households", "read_citizen_id", "review"}),
+        (
+            Role.COMMUNE_OFFICER,
+            {"edit_households", "read_citizen_id", "review", "decide", "support"},
+        ),
         (Role.DISTRICT_REVIEWER, {"review"}),
         (
             Role.PROVINCE_ADMIN,
-            {"edit_households", "read_citizen_id", "manage_units", "manage_devices", "review"},
+            {
+                "edit_households",
+                "read_citizen_id",
+                "manage_units",
+                "manage_devices",
+                "review",
+                "decide",
+                "support",
+            },
         ),
-        (Role.SUPPORT_STAFF, set()),
+        (Role.SUPPORT_STAFF, {"support"}),
     ],
 )
 def test_each_role_is_granted_exactly_its_actions(role, granted, personas):
@@ -126,6 +137,7 @@ def test_sync_item_kinds_need_the_same_grant_as_their_rest_twins():
         "household_edit": Action.EDIT_HOUSEHOLDS,
         "member_create": Action.EDIT_HOUSEHOLDS,
         "member_edit": Action.EDIT_HOUSEHOLDS,
+        "support_stage_proof": Action.SUPPORT,
     }
 
 

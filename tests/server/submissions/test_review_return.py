@@ -6,8 +6,8 @@ import pytest
 
 from server.accounts.models import Role
 from server.feed.models import FeedEntry, FeedKind
+from server.review.services import submission_return
 from server.submissions.models import ReviewStatus, Submission
-from server.submissions.services import submission_return
 from server.surveys.models import FormVersion
 from server.surveys.services import publish_shipped_forms
 from tests.server.conftest import client_for

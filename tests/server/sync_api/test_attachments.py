@@ -219,3 +219,16 @@ def test_a_photo_of_an_unknown_kind_is_refused_and_nothing_is_stored(personas, h
         (f"items[0].attachments[{i}].kind", "invalid_choice") for i in range(len(declared))
     ]
     assert Submission.objects.count() == 0
+
+
+def test_a_truncated_image_is_refused_even_after_weasyprint_loosened_pillow(phone, tree):
+    """WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES on import; uploads stay strict."""
+    from PIL import ImageFile
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = True
+    data = jpeg()[:4000]
+    url = declare(phone, tree, data)
+    response = put(phone, url, data)
+    assert response.status_code == 422
+    assert response.json()["error"]["issues"][0]["code"] == "corrupt"
+    assert Attachment.objects.get().complete is False

@@ -7,6 +7,7 @@ import { changedFields, editableFields, planEdit } from "./edits.mjs";
 import { unsent } from "./outbox.mjs";
 import { rosterBase, rosterFromRegistry } from "./roster.mjs";
 import * as sync from "./sync.mjs";
+import { supportMode, supportScreen } from "./support.mjs";
 import { evaluateDraft, surveyScreen } from "./survey.mjs";
 import { prepareForm } from "./form.mjs";
 import { fmt, formatTime, gettext, h, lang, mount, toast, uuid } from "./ui.mjs";
@@ -63,6 +64,8 @@ async function route() {
   if (screen === "new") return newHouseholdScreen();
   if (screen === "edit") return editHouseholdScreen(decodeURIComponent(arg));
   if (screen === "sync") return syncScreen();
+  if (screen === "support") return supportScreen(app(), arg && decodeURIComponent(arg), go);
+  if (await supportMode()) return supportScreen(app(), null, go);
   return listScreen();
 }
 
@@ -208,7 +211,7 @@ async function autoSync() {
   if (!items.some((it) => ["waiting", "sending"].includes(it.state))) return;
   try {
     await runSync();
-    if (location.hash.startsWith("#/sync") || location.hash === "" || location.hash === "#/") route();
+    if (location.hash.startsWith("#/sync") || location.hash.startsWith("#/support") || location.hash === "" || location.hash === "#/") route();
   } catch {
     // The error is stored and shown on the sync screen; the items stay queued.
   }
@@ -272,6 +275,7 @@ async function listScreen() {
     h("div.chips-wrap", {}, chips), count, list,
     rows.length ? null : h("p.empty", {}, gettext("No households yet. Sync with signal to download your area.")),
     h("a.btn.fab", { href: "#/new" }, `+ ${gettext("New household")}`),
+    (await db.keys("support")).length ? h("p", {}, h("a.btn.small.ghost", { href: "#/support", id: "to-support", onclick: () => db.put("kv", "mode", "support") }, gettext("Housing support"))) : null,
   );
   draw();
 }
@@ -642,7 +646,8 @@ async function syncScreen() {
 }
 
 function outboxRow(item, names, titles) {
-  const what = item.kind === "household_create" ? gettext("New household")
+  const what = item.kind === "support_stage_proof" ? gettext("Stage proof")
+    : item.kind === "household_create" ? gettext("New household")
     : item.kind === "household_edit" ? gettext("Household details") : titles.get(item.form.id) || item.form.id;
   const who = names.get(item.household_id || item.client_uuid) || item.household_label || item.payload?.head_name || "";
   return h("li.item", { dataset: { state: item.state } },

@@ -1,8 +1,8 @@
 // IndexedDB storage of the app. Invariant: every draft answer, outbox item and photo is
 // written here before the UI reports it saved; nothing unsent lives only in memory.
 const DB_NAME = "chungtay";
-const DB_VERSION = 2;
-export const STORES = ["kv", "forms", "households", "members", "items", "photos", "assessments"];
+const DB_VERSION = 3;
+export const STORES = ["kv", "forms", "households", "members", "items", "photos", "assessments", "support"];
 
 let opening = null;
 

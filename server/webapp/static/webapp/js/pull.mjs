@@ -2,11 +2,12 @@
 // writes and the cursor can be stored in one transaction and tested without a browser.
 import { withPendingEdits } from "./edits.mjs";
 import { transition, TransitionError } from "./outbox.mjs";
+import { supportChangeOps } from "./stages.mjs";
 
 /** Writes for one page: [store, "put" | "delete" | "clear", key, value]. */
 export function pageOps(page, items) {
   const local = [...items];
-  const ops = page.reset ? [["households", "clear"], ["members", "clear"], ["assessments", "clear"]] : [];
+  const ops = page.reset ? [["households", "clear"], ["members", "clear"], ["assessments", "clear"], ["support", "clear"]] : [];
   for (const change of page.changes) ops.push(...changeOps(change, local));
   ops.push(["kv", "put", "cursor", page.next_cursor]);
   return ops;
@@ -24,7 +25,10 @@ export function changeOps(change, items) {
       return [["assessments", "put", d.household_id || change.id, d]];
     case "review":
       return reviewOps(change, items);
+    case "support_record":
+      return supportChangeOps(change);
     case "tombstone":
+      if (d.of === "support_record") return supportChangeOps(change);
       if (d.of === "household") return [["households", "delete", change.id], ["assessments", "delete", change.id]];
       return d.of === "member" ? [["members", "delete", change.id]] : [];
     default:

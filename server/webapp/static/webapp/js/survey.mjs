@@ -24,8 +24,8 @@ export const PHOTO_KINDS = ["house", "roof", "latrine", "water_source", "documen
 const QUESTION_KIND = { photo_house_front: "house", photo_roof: "roof", photo_latrine: "latrine", photo_water_source: "water_source" };
 const MAX_DOCUMENTS = 5;
 const KIND_LABELS = () => ({
-  house: gettext("House"), roof: gettext("Roof"), latrine: gettext("Latrine"),
-  water_source: gettext("Water source"), document: gettext("Document"),
+  house: gettext("House photo"), roof: gettext("Roof photo"), latrine: gettext("Latrine photo"),
+  water_source: gettext("Water source photo"), document: gettext("Document photo"),
 });
 
 /** Mount the survey of outbox item `itemId` into `root`; `done()` leaves the screen. */

@@ -79,6 +79,7 @@ function wireItem(item) {
     if (item.household_id) out.household_id = item.household_id;
     out.attachments = item.attachments || [];
   }
+  if (item.kind === "support_stage_proof") out.attachments = item.attachments || [];
   if (item.kind === "household_edit") Object.assign(out, { target_id: item.target_id, base_revision: item.base_revision });
   return out;
 }
