@@ -33,6 +33,7 @@ from sync.messages import (
     ItemOutcome,
     JsonValue,
     Outcome,
+    PhotoKind,
     PullPage,
     PushBatch,
     PushItem,
@@ -202,16 +203,18 @@ def _decode_attachment(r: FieldReader, index: int, value: object) -> AttachmentR
     a = r.child(f"attachments[{index}]", value)
     if a is None:
         return None
-    a.refuse_unknown({"name", "sha256", "size"})
+    a.refuse_unknown({"name", "sha256", "size", "kind"})
     name = a.string("name")
     if name is not None and not rules.is_attachment_name(name):
         a.fail("name", "invalid_name")
         name = None
     sha = a.sha256("sha256")
     size = a.integer("size", low=1, high=rules.MAX_ATTACHMENT_BYTES)
-    if name is None or sha is None or size is None:
+    has_kind = "kind" in a.data
+    kind: PhotoKind | None = a.choice("kind", PhotoKind) if has_kind else None
+    if name is None or sha is None or size is None or (has_kind and kind is None):
         return None
-    return AttachmentRef(name=name, sha256=sha, size=size)
+    return AttachmentRef(name=name, sha256=sha, size=size, kind=kind)
 
 
 def _decode_kind_fields(r: FieldReader, kind: ItemKind) -> dict[str, Any]:
@@ -261,9 +264,7 @@ def encode_item(item: PushItem) -> dict[str, JsonValue]:
         "kind": item.kind.value,
         "payload": dict(item.payload),
         "payload_sha256": item.payload_sha256,
-        "attachments": [
-            {"name": a.name, "sha256": a.sha256, "size": a.size} for a in item.attachments
-        ],
+        "attachments": [dict(a.declaration()) for a in item.attachments],
     }
     if item.form is not None:
         out["form"] = {"id": item.form.id, "version": item.form.version}

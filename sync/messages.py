@@ -95,13 +95,34 @@ class FormRef:
     version: str
 
 
+class PhotoKind(enum.StrEnum):
+    """What a photo shows. The app lists the same codes (survey.mjs, PHOTO_KINDS)."""
+
+    HOUSE = "house"
+    ROOF = "roof"
+    LATRINE = "latrine"
+    WATER_SOURCE = "water_source"
+    DOCUMENT = "document"
+
+
 @dataclass(frozen=True)
 class AttachmentRef:
-    """A file an item refers to; its bytes travel separately (PUT /attachments)."""
+    """A file an item refers to; its bytes travel separately (PUT /attachments).
+
+    `kind` says what the photo shows; optional, so phones that do not send it still work.
+    """
 
     name: str
     sha256: str
     size: int
+    kind: PhotoKind | None = None
+
+    def declaration(self) -> dict[str, str | int]:
+        """The JSON a receipt and a submission keep for this file (`kind` only when set)."""
+        out: dict[str, str | int] = {"name": self.name, "sha256": self.sha256, "size": self.size}
+        if self.kind is not None:
+            out["kind"] = self.kind.value
+        return out
 
 
 @dataclass(frozen=True)

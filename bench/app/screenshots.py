@@ -17,6 +17,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.app.server import CHROMIUM, CHROMIUM_ARGS, seeded_server  # noqa: E402
 from tests.browser import driver  # noqa: E402
+from tests.browser.camera import camera_jpeg  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 
@@ -47,6 +48,56 @@ def screening(page: Any, name: str, *, finish: bool) -> None:
     driver.wait_saved(page)
     if finish:
         driver.finish(page)
+
+
+def screening_states(page: Any) -> None:
+    """Phiếu A's two outcomes on the household page, the photos of documents, and a
+    returned survey opened at the reviewer's fields."""
+    driver.open_household(page, "Triệu Văn Đức")
+    driver.screen_in(page, yes=4)
+    page.locator("#screened-out").scroll_into_view_if_needed()
+    shoot(page, "screened-out")
+    driver.open_household(page, "Lò Văn Páo")
+    page.locator("#screened-in").scroll_into_view_if_needed()
+    shoot(page, "screened-in")
+    driver.start_form(page, "Phiếu B")
+    driver.show(page, ".documents")
+    page.set_input_files(
+        "#f-documents",
+        files=[
+            {
+                "name": "IMG_0009.jpg",
+                "mimeType": "image/jpeg",
+                "buffer": camera_jpeg(1600, 1200, seed=9),
+            }
+        ],
+    )
+    page.wait_for_selector(".documents .doc img")
+    page.locator(".documents").scroll_into_view_if_needed()
+    shoot(page, "documents")
+    page.evaluate(RETURN_WITH_FIELDS)
+    page.wait_for_selector("#review-fields")
+    page.wait_for_timeout(300)
+    shoot(page, "returned-fields")
+    page.evaluate("window.scrollTo(0, 0)")
+    shoot(page, "returned-list")
+
+
+# The survey as the pull leaves it after a reviewer's return that points at two fields.
+RETURN_WITH_FIELDS = """async () => {
+    const db = await new Promise((ok) => { const r = indexedDB.open("chungtay"); r.onsuccess = () => ok(r.result); });
+    const items = await new Promise((ok) => {
+        const r = db.transaction("items").objectStore("items").getAll(); r.onsuccess = () => ok(r.result);
+    });
+    const item = items.find((it) => it.form.id === "household_survey" && it.state === "draft"
+        && it.household_label === "Lò Văn Páo");
+    item.state = "returned";
+    item.review = { comment: "Diện tích nhà và năm sinh của chủ hộ chưa khớp giấy tờ.",
+        fields: ["living_area", "members[0].birth_year"], at: new Date().toISOString() };
+    await new Promise((ok) => { const t = db.transaction("items", "readwrite"); t.objectStore("items").put(item, item.id); t.oncomplete = ok; });
+    db.close();
+    location.reload();
+}"""
 
 
 def shoot(page: Any, name: str) -> None:
@@ -98,6 +149,7 @@ def main() -> None:
         page.click("a.pending")
         page.wait_for_selector("#sync-now")
         shoot(page, "sync")
+        screening_states(page)
         page.click("button.lang")
         page.click("a.brand")
         page.wait_for_selector("#households li")

@@ -600,6 +600,7 @@ def household_roster_replace(
     roster: Sequence[RosterEntry],
     seed: uuid.UUID,
     source: str = "survey",
+    base: Mapping[uuid.UUID, int | None] | None = None,
 ) -> None:
     """Make the household's current members exactly the surveyed roster.
 
@@ -607,6 +608,12 @@ def household_roster_replace(
     known members whose fields differ are updated, new people are added, and current
     members missing from the roster are removed. Each change is one history row and one
     feed entry; an unchanged roster writes nothing.
+
+    `base` is the roster the survey started from (member id -> the revision the phone
+    held, or None). With a base, only a missing member the survey knew, at that revision,
+    is removed: a member added or changed since the phone pulled stays, because the
+    volunteer never saw them (the head excepted, see `_known_to_survey`). Without a base
+    (an older phone) every missing member leaves.
     """
     current = {
         m.pk: m
@@ -617,7 +624,11 @@ def household_roster_replace(
     }
     rows = _roster_rows(roster, current)
     kept = {member.pk for _index, _entry, member in rows if member is not None}
-    leaving = [member for member_id, member in current.items() if member_id not in kept]
+    leaving = [
+        member
+        for member_id, member in current.items()
+        if member_id not in kept and _known_to_survey(member, base)
+    ]
     # A head who leaves goes first, like a demotion (see _demotions_first); the others
     # leave after the roster's rows are written, as they always have.
     changed = bool(leaving)
@@ -638,6 +649,20 @@ def household_roster_replace(
             _member_retire(leaver, actor=actor, source=source)
     if changed:
         household_refresh_derived(household=household)
+
+
+def _known_to_survey(member: Member, base: Mapping[uuid.UUID, int | None] | None) -> bool:
+    """Whether a missing member leaves: the survey saw them as they are now.
+
+    A head always leaves when the roster lacks them: the roster names its own head, and a
+    household has one head at a time (`member_one_head`).
+    """
+    if base is None or member.relation == Relation.HEAD:
+        return True
+    if member.pk not in base:
+        return False
+    revision = base[member.pk]
+    return revision is None or revision == member.revision
 
 
 _RosterRow = tuple[int, RosterEntry, Member | None]

@@ -278,9 +278,7 @@ class DjangoSyncStore:
 
     def _claim_fresh(self, item: PushItem, *, hold: bool) -> Claim:
         """Create the receipt: now, or (`hold`) with the batch's other inserts at its end."""
-        declared: list[dict[str, Any]] = [
-            {"name": a.name, "sha256": a.sha256, "size": a.size} for a in item.attachments
-        ]
+        declared: list[dict[str, Any]] = [dict(a.declaration()) for a in item.attachments]
         early = str(Outcome.ACCEPTED) if item.kind == ItemKind.SUBMISSION else ""
         receipt = Receipt(
             client_uuid=item.client_uuid,
@@ -482,7 +480,7 @@ class DjangoSyncStore:
     def _submission_row(
         self, item: PushItem, version: FormVersion, household: Household | None
     ) -> Submission:
-        declared = [{"name": a.name, "sha256": a.sha256, "size": a.size} for a in item.attachments]
+        declared = [dict(a.declaration()) for a in item.attachments]
         fresh = item.client_uuid in self._fresh_receipts  # nothing uploaded yet: see above
         done = self._complete_names(item.client_uuid) if declared and not fresh else set()
         return Submission(

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sync import rules
+from sync.messages import PhotoKind
 from sync.support import MAX_NOTE_LENGTH, PROVABLE_STAGES
 
 SCHEMA_DIR = Path(__file__).resolve().parent
@@ -80,6 +81,7 @@ def _common_defs() -> dict[str, Any]:
                 "name": _string(100, NAME_PATTERN),
                 "sha256": _ref("Sha256"),
                 "size": {"type": "integer", "minimum": 1, "maximum": rules.MAX_ATTACHMENT_BYTES},
+                "kind": {"enum": [k.value for k in PhotoKind]},
             },
             ["name", "sha256", "size"],
         ),

@@ -180,8 +180,22 @@ def open_household(page: Any, name: str) -> None:
 
 
 def start_form(page: Any, title_fragment: str) -> None:
-    page.click(f".actions >> text={title_fragment}")
+    """Start a form from the household page; Phiếu B after screening the household in
+    with Phiếu A when the page asks for it (no criterion met, queued, not synced)."""
+    if title_fragment == "Phiếu B" and page.locator("#screening-first").count():
+        screen_in(page)
+    page.click(f".actions .btn:has-text('{title_fragment}')")
     page.wait_for_selector("#finish")
+
+
+def screen_in(page: Any, yes: int = 0) -> None:
+    """Fill and finish Phiếu A with the first `yes` criteria met; back on the household page."""
+    page.click(".actions .btn:has-text('Phiếu A')")
+    page.wait_for_selector("#finish")
+    for index, (key, value) in enumerate(SCREENING):
+        criterion = index - 3  # the first three answers are not criteria
+        answer(page, key, "yes" if 0 <= criterion < yes else value)
+    finish(page)
 
 
 def roster_names(page: Any) -> list[str]:

@@ -73,6 +73,10 @@ def test_every_screen_passes_axe_without_serious_or_critical_violations(
     check(page, "households", report)
     driver.open_household(page, "Nguyễn Văn An")
     check(page, "household", report)
+    driver.open_household(page, "Hoàng Thị Đào")
+    driver.screen_in(page, yes=4)
+    check(page, "household, screened out by Phiếu A", report)
+    driver.open_household(page, "Nguyễn Văn An")
     driver.start_form(page, "Phiếu B")
     check(page, "survey, section 1", report)
     page.click("#jump")
@@ -87,6 +91,23 @@ def test_every_screen_passes_axe_without_serious_or_critical_violations(
     page.click("#finish")
     page.wait_for_selector("#form-status:not(:empty)")
     check(page, "survey, answers to fix", report)
+    # A return pointing at fields, as the pull delivers it: highlighted, listed, counted.
+    page.evaluate(
+        """async () => {
+            const db = await new Promise((ok) => { const r = indexedDB.open("chungtay"); r.onsuccess = () => ok(r.result); });
+            const items = await new Promise((ok) => {
+                const r = db.transaction("items").objectStore("items").getAll(); r.onsuccess = () => ok(r.result);
+            });
+            const item = items.find((it) => it.form.id === "household_survey");
+            item.state = "returned";
+            item.review = { comment: "Kiểm tra diện tích", fields: ["living_area", "members[0].sex"], at: "2026-11-28T10:00:00Z" };
+            await new Promise((ok) => { const t = db.transaction("items", "readwrite"); t.objectStore("items").put(item, item.id); t.oncomplete = ok; });
+            db.close();
+            location.reload();
+        }"""
+    )
+    page.wait_for_selector("#review-fields")
+    check(page, "survey, returned with fields", report)
     page.goto(live_server.url + "/app/#/new")
     page.wait_for_selector("#head_name")
     check(page, "new household", report)
@@ -101,7 +122,7 @@ def test_every_screen_passes_axe_without_serious_or_critical_violations(
     page.wait_for_selector("#households li")
     check(page, "households, English", report)
 
-    assert len(report) == 17
+    assert len(report) == 19
     assert {screen: found for screen, found in report.items() if found} == {}
     # The check itself sees a violation: a button without a name is critical for axe.
     page.evaluate("() => document.getElementById('app').append(document.createElement('button'))")

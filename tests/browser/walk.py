@@ -6,6 +6,8 @@ vertical distance the page scrolls to bring the next control into view, divided 
 viewport height; jumps the app makes itself (a new section opens at its top) are not
 scrolling. The walk answers Phiếu B in document order, as a volunteer reads it, and moves
 to the next section with the app's own "next" button when the next question is not shown.
+Phiếu A, which now comes first (Phiếu B follows only a household it did not screen out),
+is walked and counted on its own (`screen_household`).
 """
 
 from __future__ import annotations
@@ -128,10 +130,24 @@ class Walk:
         }
 
 
+def screen_household(page: Any) -> dict[str, Any]:
+    """From the household page: Phiếu A with no criterion met, Finish. Returns the counts."""
+    walk = Walk(page)
+    walk.tap(page.locator(".actions .btn:has-text('Phiếu A')"), "start screening")
+    page.wait_for_selector("#finish")
+    for key, value in driver.SCREENING:
+        walk.answer(key, value)
+    driver.wait_saved(page)
+    figures = walk.report()
+    walk.tap(page.locator("#finish"), "finish")
+    page.wait_for_selector("h2:has-text('Phiếu khảo sát')")
+    return {**figures, "taps": walk.taps, "screens_scrolled": walk.screens}
+
+
 def survey_five_members(page: Any, screenshots: Any = None) -> dict[str, Any]:
     """From the household page: start Phiếu B, survey five members, Finish. Returns the counts."""
     walk = Walk(page)
-    walk.tap(page.locator(".actions >> text=Phiếu B"), "start")
+    walk.tap(page.locator(".actions .btn:has-text('Phiếu B')"), "start")
     page.wait_for_selector("#finish")
     shot = (
         (lambda name: page.screenshot(path=str(screenshots / f"{name}.png")))

@@ -30,6 +30,14 @@ test("a returned review moves the sent survey to returned with the comment", () 
   assert.equal(item.review.comment, "Thiếu ảnh");
 });
 
+test("a returned review keeps the answer paths the reviewer points at; none from an older server", () => {
+  const data = { status: "returned", comment: "Năm sinh sai", fields: ["members[1].birth_year", "photo_roof", 7] };
+  const [[, , , item]] = pageOps(page([{ seq: 5, kind: "review", id: "sub-1", data }]), [sent]);
+  assert.deepEqual(item.review.fields, ["members[1].birth_year", "photo_roof"]);
+  const [[, , , older]] = pageOps(page([{ seq: 5, kind: "review", id: "sub-1", data: { status: "returned", comment: "x" } }]), [sent]);
+  assert.deepEqual(older.review.fields, []);
+});
+
 test("a review for an item the phone has not seen sent keeps the state and the comment", () => {
   const waiting = { ...sent, state: "waiting" };
   const [[, , , item]] = pageOps(page([{ seq: 5, kind: "review", id: "sub-1", data: { status: "returned", comment: "x" } }]), [waiting]);

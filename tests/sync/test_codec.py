@@ -17,6 +17,7 @@ from sync.messages import (
     InvalidItem,
     ItemOutcome,
     Outcome,
+    PhotoKind,
     PullPage,
     PushResult,
 )
@@ -151,6 +152,11 @@ ITEM_FAULTS: list[tuple[str, Any, list[tuple[str, str]]]] = [
         [{"name": "a.jpg", "sha256": "0" * 64, "size": 1}] * 21,
         [("items[0].attachments", "out_of_range")],
     ),
+    (
+        "attachments",
+        [{"name": "a.jpg", "sha256": "0" * 64, "size": 1, "kind": "selfie"}],
+        [("items[0].attachments[0].kind", "invalid_choice")],
+    ),
 ]
 
 
@@ -223,3 +229,18 @@ def test_error_body_carries_status_and_issues() -> None:
             ],
         }
     }
+
+
+def test_an_attachment_carries_what_it_shows_and_older_ones_carry_nothing() -> None:
+    item = copy.deepcopy(codec.encode_item(submission()))
+    item["attachments"] = [
+        {"name": "a.jpg", "sha256": "0" * 64, "size": 1, "kind": "document"},
+        {"name": "b.jpg", "sha256": "1" * 64, "size": 2},
+    ]
+    decoded = decode_one(item)
+    assert [(a.name, a.kind) for a in decoded.attachments] == [
+        ("a.jpg", PhotoKind.DOCUMENT),
+        ("b.jpg", None),
+    ]
+    assert codec.encode_item(decoded)["attachments"] == item["attachments"]
+    assert [k.value for k in PhotoKind] == ["house", "roof", "latrine", "water_source", "document"]

@@ -170,6 +170,57 @@ def test_a_6_mb_file_in_one_put_reaches_the_image_check(phone, tree):
     assert response.json()["error"]["issues"][0]["code"] == "not_an_image"
 
 
+def test_a_declared_photo_keeps_what_it_shows_on_the_submission(personas, household_in):
+    from server.accounts.models import Role
+    from server.submissions.models import Submission
+    from server.surveys.services import publish_shipped_forms
+    from tests.server.conftest import client_for
+    from tests.server.sync_api.helpers import declared_photos, push, survey_answers, survey_item
+
+    publish_shipped_forms()
+    phone = client_for(personas[Role.VOLUNTEER])
+    answers = survey_answers()
+    declared = declared_photos(answers)
+    kinds = {
+        "front.jpg": "house",
+        "latrine.jpg": "latrine",
+        "roof.jpg": "roof",
+        "water.jpg": "water_source",
+    }
+    declared = [{**d, "kind": kinds[d["name"]]} for d in declared]
+    document = {"name": "giay_to.jpg", "sha256": "a" * 64, "size": 5, "kind": "document"}
+    survey = survey_item(household_in, answers, attachments=[*declared, document])
+    outcome = push(phone, survey).json()["items"][0]
+    assert (outcome["outcome"], outcome["errors"]) == ("accepted", [])
+    stored = Submission.objects.get(pk=survey["client_uuid"]).attachments
+    assert [(a["name"], a.get("kind")) for a in stored] == [
+        ("front.jpg", "house"),
+        ("latrine.jpg", "latrine"),
+        ("roof.jpg", "roof"),
+        ("water.jpg", "water_source"),
+        ("giay_to.jpg", "document"),
+    ]
+
+
+def test_a_photo_of_an_unknown_kind_is_refused_and_nothing_is_stored(personas, household_in):
+    from server.accounts.models import Role
+    from server.submissions.models import Submission
+    from server.surveys.services import publish_shipped_forms
+    from tests.server.conftest import client_for
+    from tests.server.sync_api.helpers import declared_photos, push, survey_answers, survey_item
+
+    publish_shipped_forms()
+    phone = client_for(personas[Role.VOLUNTEER])
+    answers = survey_answers()
+    declared = [{**d, "kind": "selfie"} for d in declared_photos(answers)]
+    outcome = push(phone, survey_item(household_in, answers, attachments=declared)).json()
+    assert outcome["items"][0]["outcome"] == "rejected"
+    assert [(e["path"], e["code"]) for e in outcome["items"][0]["errors"]] == [
+        (f"items[0].attachments[{i}].kind", "invalid_choice") for i in range(len(declared))
+    ]
+    assert Submission.objects.count() == 0
+
+
 def test_a_truncated_image_is_refused_even_after_weasyprint_loosened_pillow(phone, tree):
     """WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES on import; uploads stay strict."""
     from PIL import ImageFile

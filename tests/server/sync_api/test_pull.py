@@ -188,3 +188,19 @@ def test_a_malformed_cursor_is_a_400(phone):
     response = pull(phone, "garbage!")
     assert response.status_code == 400
     assert response.json()["error"]["issues"][0]["path"] == "cursor"
+
+
+def test_a_review_entry_lists_the_fields_the_reviewer_points_at(household_in):
+    from server.sync_api.feed import review_data
+
+    publish_shipped_forms()
+    submission = Submission(
+        id="2f6a1f7c-1d0e-4c55-8a38-7d4e2c3b1a99",
+        household=household_in,
+        form_version=FormVersion.objects.get(form_id="household_survey"),
+        review_status=ReviewStatus.RETURNED,
+        review_comment="Năm sinh sai",
+    )
+    assert review_data(submission)["fields"] == []
+    submission.review_fields = ["members[1].birth_year", "photo_roof"]
+    assert review_data(submission)["fields"] == ["members[1].birth_year", "photo_roof"]

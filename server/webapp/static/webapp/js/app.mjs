@@ -5,10 +5,11 @@ import { matches } from "./fold.mjs";
 import { payloadSha256 } from "./canonical.mjs";
 import { changedFields, editableFields, planEdit } from "./edits.mjs";
 import { unsent } from "./outbox.mjs";
-import { rosterFromRegistry } from "./roster.mjs";
+import { rosterBase, rosterFromRegistry } from "./roster.mjs";
 import * as sync from "./sync.mjs";
 import { supportMode, supportScreen } from "./support.mjs";
-import { surveyScreen } from "./survey.mjs";
+import { evaluateDraft, surveyScreen } from "./survey.mjs";
+import { prepareForm } from "./form.mjs";
 import { fmt, formatTime, gettext, h, lang, mount, toast, uuid } from "./ui.mjs";
 
 const app = () => document.getElementById("app");
@@ -331,12 +332,61 @@ async function householdScreen(id) {
     hh.local ? h("p.note", { id: "local-note" }, gettext("Added on this phone. The household and its code are registered on the server at the next sync.")) : null,
     edits.length ? h("ul.items", { id: "edits" }, edits.map(editRow)) : null,
     h("a.btn.small", { href: `#/edit/${encodeURIComponent(id)}`, id: "edit-household" }, gettext("Correct household details")),
-    assessmentView(assessment, items[0], hh),
+    assessmentView(assessment, items.find((it) => it.form.id === SURVEY_FORM), hh),
     h("h2", {}, gettext("Surveys")),
-    items.length ? h("ul.items", {}, items.map(itemRow)) : h("p.empty", {}, gettext("Not surveyed yet.")),
-    h("div.actions", {}, forms.map((f) => startButton(hh, f, items, assessment))),
+    items.length ? h("ul.items", {}, items.map((it) => itemRow(it, forms))) : h("p.empty", {}, gettext("Not surveyed yet.")),
+    h("div.actions", {}, await surveySteps(hh, forms, items, assessment)),
   );
 }
+
+// ---- screening first: Phiếu A decides whether Phiếu B follows -----------------------------
+
+const SCREENING_FORM = "household_screening";
+const SURVEY_FORM = "household_survey";
+
+/** Phiếu A first, then Phiếu B only for a household Phiếu A did not screen out. */
+async function surveySteps(hh, forms, items, assessment) {
+  const ordered = [...forms].sort((a, b) => (a.id === SCREENING_FORM ? -1 : b.id === SCREENING_FORM ? 1 : 0));
+  const year = new Date().getFullYear();
+  const screening = forms.some((f) => f.id === SCREENING_FORM) ? await screeningOutcome(items, year) : { screenedOut: false };
+  return ordered.map((f) => {
+    if (f.id === SCREENING_FORM && screening && openItem(f, items)?.state === "waiting") {
+      return null; // finished: its row above opens it; Phiếu B is the next step
+    }
+    if (f.id !== SURVEY_FORM || openItem(f, items) || surveyedThisYear(f, items, assessment, year)) {
+      return startButton(hh, f, items, assessment);
+    }
+    if (!screening) return h("p.note.gate", { id: "screening-first" }, gettext("Form B follows Form A: screen the household with Form A first."));
+    if (screening.screenedOut) return screenedOutNote(screening);
+    return h("div.gate", {},
+      h("p.note", { id: "screened-in" }, fmt(gettext("Form A: the household meets %(n)s of the criteria (fewer than 4). Continue with Form B."), { n: screening.count })),
+      startButton(hh, f, items, assessment));
+  });
+}
+
+function screenedOutNote(screening) {
+  return h("div.callout.warn", { id: "screened-out" },
+    h("strong", {}, gettext("Screened out by Form A: no Form B")),
+    h("p", {}, fmt(gettext("The household meets %(n)s criteria; 4 or more take it out of the review with Form B."), { n: screening.count })),
+    h("ul.reasons", {}, screening.met.map((label) => h("li", {}, label))));
+}
+
+/** The latest finished Phiếu A of `year` on this phone: its count and the criteria met; null if none. */
+async function screeningOutcome(items, year) {
+  const done = items
+    .filter((it) => it.form.id === SCREENING_FORM && ["waiting", "sending", "sent"].includes(it.state) && Number(it.answers?.review_year) === year)
+    .sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1))[0];
+  const def = done && (await db.get("forms", `${done.form.id}@${done.form.version}`));
+  if (!def) return null;
+  const { run } = evaluateDraft(prepareForm(def), done.answers);
+  const section = def.sections.find((sec) => (sec.questions || []).some((q) => q.id === "screened_out"));
+  const met = (section?.questions || [])
+    .filter((q) => q.type === "select_one" && done.answers[q.id] === "yes")
+    .map((q) => (lang() === "en" ? q.label.en : q.label.vi) || q.id);
+  return { screenedOut: String(run.values.screened_out) === "true", count: Number(String(run.values.criteria_met ?? met.length)), met };
+}
+
+const openItem = (f, items) => items.find((it) => it.form.id === f.id && ["draft", "waiting", "returned", "rejected", "conflict"].includes(it.state));
 
 function assessmentView(assessment, latest, hh) {
   if (latest && ["draft", "waiting", "sending", "returned", "rejected"].includes(latest.state)) {
@@ -382,9 +432,16 @@ function conflictText(item) {
     : `${gettext("Conflict")}: ${item.conflict_reason || ""}`;
 }
 
-function itemRow(item) {
+/** "Phiếu A": the short title of an item's form, so each survey row says which one it is. */
+function shortTitle(forms, id) {
+  const f = forms.find((x) => x.id === id);
+  return f ? (lang() === "en" ? f.title_en : f.title_vi).split(" – ")[0] : id;
+}
+
+function itemRow(item, forms = []) {
   return h("li.item", {},
     h("span", { class: `state s-${item.state}` }, STATE_LABELS()[item.state]),
+    " ", h("strong.form-name", {}, shortTitle(forms, item.form.id)),
     " ", h("span.meta", {}, formatTime(item.updatedAt)),
     item.review && item.state === "returned" ? h("p.callout.warn", {}, `${gettext("Reviewer's comment")}: ${item.review.comment}`) : null,
     rejectedReasons(item),
@@ -393,7 +450,7 @@ function itemRow(item) {
 }
 
 function startButton(hh, f, items, assessment) {
-  const open = items.find((it) => it.form.id === f.id && ["draft", "waiting", "returned", "rejected", "conflict"].includes(it.state));
+  const open = openItem(f, items);
   const title = lang() === "en" ? f.title_en : f.title_vi;
   if (open) {
     const label = open.state === "returned" ? gettext("Fix and send again") : gettext("Continue");
@@ -421,23 +478,22 @@ async function newSurvey(hh, f) {
   const now = new Date().toISOString();
   const answers = initialAnswers();
   const def = await db.get("forms", `${f.id}@${f.version}`);
-  const roster = await knownMembers(hh.id);
-  if (def && roster.length && hasRoster(def)) answers.members = roster;
+  const members = await db.all("members");
+  const roster = rosterFromRegistry(members, hh.id);
+  const withRoster = Boolean(def && hasRoster(def));
+  if (withRoster && roster.length) answers.members = roster;
   const item = {
     id: uuid(), client_uuid: uuid(), kind: "submission", form: { id: f.id, version: f.version },
     household_id: hh.id, household_label: hh.head_name, answers, state: "draft",
     createdAt: now, updatedAt: now,
   };
+  // The members this survey starts from: only they may be removed by it (PROTOCOL §3.2).
+  if (withRoster) item.roster_base = rosterBase(members, hh.id);
   await db.put("items", item.id, item);
   go(`#/survey/${item.id}`);
 }
 
 const hasRoster = (def) => def.sections.some((sec) => (sec.questions || []).some((q) => q.type === "repeat" && q.id === "members"));
-
-/** The registry's current members as roster items, head first; the volunteer checks them. */
-async function knownMembers(householdId) {
-  return rosterFromRegistry(await db.all("members"), householdId);
-}
 
 function initialAnswers() {
   const d = new Date();

@@ -31,10 +31,14 @@ export function transition(item, event, detail = {}, newUuid = () => crypto.rand
     out.client_uuid = newUuid();
     out.everSent = false;
     out.previous_uuids = [...(item.previous_uuids || []), item.client_uuid];
+    // Roster rows of the sent version that had no member id: the server added a member for
+    // each, which the resubmission's roster base must name (roster.mjs, resubmissionBase).
+    const rows = Array.isArray(item.payload?.members) ? item.payload.members : [];
+    out.sent_new_rows = rows.flatMap((row, i) => (row && typeof row.member_id === "string" ? [] : [i]));
   }
   if (event === "rejected") out.errors = detail.errors || [];
   if (event === "conflict") out.conflict_reason = detail.conflict_reason || null;
-  if (event === "returned") out.review = { comment: detail.comment || "", at: out.updatedAt };
+  if (event === "returned") out.review = { comment: detail.comment || "", fields: detail.fields || [], at: out.updatedAt };
   if (event === "finish") {
     out.errors = [];
     out.payload = detail.payload;

@@ -43,13 +43,15 @@ function reviewOps(change, items) {
   const item = items.find((it) => it.client_uuid === change.id);
   if (!item) return [];
   let next = { ...item, review_status: d.status };
+  // The answer paths the reviewer points at (a list; older servers send none).
+  const fields = Array.isArray(d.fields) ? d.fields.filter((f) => typeof f === "string") : [];
   if (d.status === "returned") {
     try {
-      next = { ...transition(item, "returned", { comment: d.comment }), review_status: d.status };
+      next = { ...transition(item, "returned", { comment: d.comment, fields }), review_status: d.status };
     } catch (error) {
       // Not sent from this phone's point of view yet: keep the comment, change no state.
       if (!(error instanceof TransitionError)) throw error;
-      next.review = { comment: d.comment || "", at: new Date().toISOString() };
+      next.review = { comment: d.comment || "", fields, at: new Date().toISOString() };
     }
   }
   items[items.indexOf(item)] = next;

@@ -19,3 +19,40 @@ export function rosterFromRegistry(members, householdId) {
     return Object.fromEntries(Object.entries(row).filter(([, v]) => v !== null && v !== undefined && v !== ""));
   });
 }
+
+// ---- roster base (sync/PROTOCOL.md §3.2): the members a survey started from ----------------
+
+/** The household's members as the phone holds them: `[{member_id, revision}]`. */
+export function rosterBase(members, householdId) {
+  return members
+    .filter((m) => m.household_id === householdId)
+    .map((m) => (Number.isInteger(m.revision) ? { member_id: m.id, revision: m.revision } : { member_id: m.id }));
+}
+
+/** RFC 4122 version-5 UUID, as Python's `uuid.uuid5(namespace, name)`. */
+export async function uuid5(namespace, name) {
+  const ns = namespace.replace(/-/g, "").match(/../g).map((x) => parseInt(x, 16));
+  const data = new Uint8Array([...ns, ...new TextEncoder().encode(name)]);
+  const bytes = new Uint8Array(await crypto.subtle.digest("SHA-1", data)).slice(0, 16);
+  bytes[6] = (bytes[6] & 0x0f) | 0x50;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
+ * The base a resubmitted survey sends: the one it started from, plus the members its
+ * previous submission added (the server gives row i the id uuid5(client_uuid, "members[i]");
+ * `newRows` are those rows' indexes). Without them a returned survey sent again would
+ * leave those members in place and add its new rows a second time.
+ */
+export async function resubmissionBase(base, previousUuid, newRows) {
+  if (!previousUuid) return base;
+  const known = new Set(base.map((b) => b.member_id));
+  const added = [];
+  for (const i of newRows || []) {
+    const id = await uuid5(previousUuid, `members[${i}]`);
+    if (!known.has(id)) added.push({ member_id: id });
+  }
+  return [...base, ...added];
+}

@@ -8,6 +8,7 @@ import { payloadSha256, sha256Hex } from "./canonical.mjs";
 import { transition } from "./outbox.mjs";
 import { writeExif } from "./exif.mjs";
 import { compressPhoto } from "./photo.mjs";
+import { resubmissionBase } from "./roster.mjs";
 import { gettext, fmt, formatBytes, formatTime, h, lang, mount, toast, tr, today } from "./ui.mjs";
 
 const GPS_WARN_METRES = 50;
@@ -17,6 +18,15 @@ const GPS_WATCH_MS = 30000;
 /** Farther than this from the household's registered point, the volunteer is warned. */
 const GPS_FAR_METRES = 300;
 const EDITABLE = new Set(["draft", "waiting", "rejected", "returned", "conflict"]);
+/** What each photo shows (sync/messages.py PhotoKind): one kind per photo question, and
+ * "document" for the photos of papers added at the end of the survey. */
+export const PHOTO_KINDS = ["house", "roof", "latrine", "water_source", "document"];
+const QUESTION_KIND = { photo_house_front: "house", photo_roof: "roof", photo_latrine: "latrine", photo_water_source: "water_source" };
+const MAX_DOCUMENTS = 5;
+const KIND_LABELS = () => ({
+  house: gettext("House photo"), roof: gettext("Roof photo"), latrine: gettext("Latrine photo"),
+  water_source: gettext("Water source photo"), document: gettext("Document photo"),
+});
 
 /** Mount the survey of outbox item `itemId` into `root`; `done()` leaves the screen. */
 export async function surveyScreen(root, itemId, done) {
@@ -36,8 +46,20 @@ export async function surveyScreen(root, itemId, done) {
     section: Math.min(Number(sessionStorage.getItem(`section:${item.id}`)) || 0, def.sections.length - 1),
   };
   performance.mark("survey:compiled");
-  render(s);
+  const marked = reviewFields(s);
+  const seen = `review-seen:${item.id}`;
+  if (marked.length && sessionStorage.getItem(seen) !== item.review.at) {
+    // A return not opened yet opens at the first field the reviewer marked.
+    sessionStorage.setItem(seen, item.review.at);
+    goToPath(s, marked[0]);
+  } else render(s);
   performance.mark("survey:ready");
+}
+
+/** Answer paths the reviewer's return points at, while the survey can still be fixed. */
+function reviewFields(s) {
+  const fields = s.item.review?.fields;
+  return Array.isArray(fields) && EDITABLE.has(s.item.state) ? fields : [];
 }
 
 function referenceDate() {
@@ -62,9 +84,7 @@ function render(s) {
   const sections = def.sections.map((section, i) => renderSection(s, section, i));
   const status = h("p.form-status", { id: "form-status", role: "status", "aria-live": "polite" });
   const body = h("fieldset.survey", { disabled: s.readOnly }, sections);
-  const review = s.item.review && s.item.state === "returned"
-    ? h("div.callout.warn", { role: "note" }, h("strong", {}, gettext("Returned by the reviewer:")), " ", s.item.review.comment)
-    : null;
+  const review = s.item.review && (s.item.state === "returned" || reviewFields(s).length) ? reviewCallout(s) : null;
   const rejected = s.item.state === "rejected" && s.item.errors?.length
     ? h("div.callout.bad", {}, h("strong", {}, gettext("The server refused this survey:")),
         h("ul", {}, s.item.errors.map((e) => h("li", {}, `${e.path}: ${e.message_vi || e.code}`))))
@@ -75,7 +95,56 @@ function render(s) {
     review, rejected, body,
     s.readOnly ? h("p.note", {}, gettext("This survey was sent and cannot be changed.")) : h("div.actions.sticky", {}, status, bottomBar(s)),
   );
+  markReviewed(s);
   refresh(s);
+}
+
+// ---- a returned survey: the reviewer's comment and the fields it points at ---------------
+
+function reviewCallout(s) {
+  const fields = reviewFields(s);
+  return h("div.callout.warn.review", { role: "note", id: "review" },
+    h("strong", {}, gettext("Returned by the reviewer:")), " ", s.item.review.comment,
+    fields.length ? h("p.review-head", {}, gettext("Fields to fix:")) : null,
+    fields.length ? h("ul.review-fields", { id: "review-fields" }, fields.map((path) => h("li", {},
+      h("button.linkbtn", { type: "button", dataset: { field: path }, onclick: () => goToPath(s, path) }, fieldLabel(s, path))))) : null);
+}
+
+/** "Lò Thị Mai · Year of birth" for `members[1].birth_year`: the question as the volunteer knows it. */
+function fieldLabel(s, path) {
+  const m = /^(\w+)\[(\d+)\]\.(\w+)$/.exec(path);
+  const q = findQuestion(s.form.def.sections, m ? m[3] : topId(path));
+  const label = q?.label ? tr(q.label) : gettext("An answer of this survey");
+  if (!m) return label;
+  const row = (s.item.answers[m[1]] || [])[Number(m[2])];
+  return `${row?.full_name || fmt(gettext("Member %(n)s"), { n: Number(m[2]) + 1 })} · ${label}`;
+}
+
+function findQuestion(nodes, id) {
+  for (const q of nodes || []) {
+    if (q.id === id && q.type !== "group") return q;
+    const inner = findQuestion(q.questions, id);
+    if (inner) return inner;
+  }
+  return null;
+}
+
+/** Mark the fields the reviewer points at, and a closed member that holds one. */
+function markReviewed(s) {
+  for (const path of reviewFields(s)) {
+    s.root.querySelector(`[data-path="${CSS.escape(path)}"]`)?.classList.add("reviewed");
+    const member = /^(\w+\[\d+\])\./.exec(path);
+    const li = member && s.root.querySelector(`li.member[data-path="${CSS.escape(member[1])}"]`);
+    if (li) li.classList.add("reviewed");
+  }
+}
+
+/** How many reviewer-marked fields each section holds. */
+function reviewedPerSection(s) {
+  const where = s.where || (s.where = sectionIndex(s.form.def));
+  const counts = s.form.def.sections.map(() => 0);
+  for (const path of reviewFields(s)) counts[where.get(topId(path)) ?? 0] += 1;
+  return counts;
 }
 
 // ---- sections: one on screen at a time, a jump list with each one's state -------------
@@ -111,12 +180,14 @@ function stateLabel(state) {
 function sectionNav(s) {
   const total = s.form.def.sections.length;
   const current = s.form.def.sections[s.section];
+  const reviewed = reviewedPerSection(s);
   const list = h("ol.jumplist", { id: "jump-list", hidden: true },
     s.form.def.sections.map((section, i) => h("li", {},
       h("button.jump", {
         type: "button", dataset: { section: String(i) }, "aria-current": i === s.section ? "step" : null,
         onclick: () => goSection(s, i),
-      }, h("span.jump-name", {}, tr(section.label) || section.id), " ", h("span.jump-state", { dataset: { state: String(i) } })))));
+      }, h("span.jump-name", {}, tr(section.label) || section.id), " ", h("span.jump-state", { dataset: { state: String(i) } }),
+      reviewed[i] ? h("span.jump-review", {}, fmt(gettext("%(n)s marked by the reviewer"), { n: reviewed[i] })) : null))));
   const toggle = h("button.secnav-toggle", {
     type: "button", id: "jump", "aria-expanded": "false", "aria-controls": "jump-list",
     onclick: () => {
@@ -151,7 +222,8 @@ function renderSection(s, section, i) {
   return h("section", { class: i === s.section ? "section" : "section off", dataset: { path: section.id, index: String(i) } },
     section.label ? h("h2", {}, tr(section.label)) : null,
     missing,
-    (section.questions || []).map((q) => renderNode(s, q, "", null)));
+    (section.questions || []).map((q) => renderNode(s, q, "", null)),
+    i === s.form.def.sections.length - 1 && hasPhotos(s.form.def) ? documentsBlock(s) : null);
 }
 
 /** Take the volunteer to the answer to fix after the last one visited (else the first from this section on). */
@@ -167,14 +239,25 @@ function nextMissing(s) {
 function goToError(s, error) {
   s.lastJump = error.path;
   s.touched.add(error.path);
-  const member = /^(\w+)\[(\d+)\]\./.exec(error.path);
-  s.section = (s.where || sectionIndex(s.form.def)).get(topId(error.path)) ?? s.section;
+  goToPath(s, error.path);
+}
+
+/** Show the section (and open the member) holding answer `path`, and bring it into view. */
+function goToPath(s, path) {
+  const member = /^(\w+)\[(\d+)\]\./.exec(path);
+  s.section = (s.where || sectionIndex(s.form.def)).get(topId(path)) ?? s.section;
   if (member) s.open = Number(member[2]);
   render(s);
-  const el = s.root.querySelector(`[data-path="${CSS.escape(error.path)}"]`)
-    || s.root.querySelector(`[data-path="${CSS.escape(error.path.replace(/\[\d+\]$/, "").split(".")[0])}"]`);
+  const el = s.root.querySelector(`[data-path="${CSS.escape(path)}"]`)
+    || s.root.querySelector(`[data-path="${CSS.escape(path.replace(/\[\d+\]$/, "").split(".")[0])}"]`);
   el?.scrollIntoView({ block: "center" });
   el?.querySelector("input, select, button")?.focus({ preventScroll: true });
+}
+
+/** Forms that take photos (Phiếu B) also take photos of documents. */
+function hasPhotos(def) {
+  const any = (nodes) => (nodes || []).some((q) => q.type === "photo" || any(q.questions));
+  return any(def.sections);
 }
 
 function renderNode(s, q, prefix, index) {
@@ -346,7 +429,7 @@ function distanceLine(v, household) {
 // ---- photos ---------------------------------------------------------------------------
 
 function photo(s, q, id, value, set, described, path) {
-  const preview = h("div.photo-preview", { "aria-live": "polite" });
+  const preview = h("div.photo-preview", { "aria-live": "polite", dataset: { kind: QUESTION_KIND[q.id] || "" } });
   let current = value;
   const take = h("span", {}, current ? gettext("Retake photo") : gettext("Take photo"));
   const remove = h("button.btn.ghost.photo-delete", {
@@ -429,8 +512,10 @@ async function showPhoto(s, preview, name) {
   const url = URL.createObjectURL(rec.blob);
   s.urls.push(url);
   const gps = rec.latitude !== null && rec.latitude !== undefined ? ` · GPS ${rec.latitude.toFixed?.(5) ?? rec.latitude}, ${rec.longitude?.toFixed?.(5) ?? rec.longitude}` : "";
+  const kind = KIND_LABELS()[preview.dataset.kind];
   preview.replaceChildren(
-    h("img", { src: url, alt: gettext("Photo taken"), width: 96, height: 72 }),
+    h("img", { src: url, alt: kind ? `${gettext("Photo taken")}: ${kind}` : gettext("Photo taken"), width: 96, height: 72 }),
+    kind ? h("span.badge.kind", {}, kind) : null,
     h("span.meta", {}, `${rec.width}×${rec.height} · ${formatBytes(rec.size)} (${gettext("original")} ${formatBytes(rec.originalBytes)}) · ${formatTime(rec.takenAt)}${gps}`));
   return undefined;
 }
@@ -594,16 +679,25 @@ async function finish(s) {
     return;
   }
   const attachments = [];
-  for (const name of photoNames(s.form.def, payload)) {
+  for (const { name, kind } of photoRefs(s.form.def, payload, s.item.documents)) {
     const rec = await db.get("photos", `${s.item.id}/${name}`);
     if (!rec) return toast(gettext("A photo is missing on this phone; take it again."), "bad");
-    attachments.push({ name, sha256: await sha256Hex(await rec.blob.arrayBuffer()), size: rec.size });
+    const ref = { name, sha256: await sha256Hex(await rec.blob.arrayBuffer()), size: rec.size };
+    attachments.push(kind ? { ...ref, kind } : ref);
   }
   let item = s.item.state === "draft" ? s.item : transition(s.item, "edit");
-  item = transition(item, "finish", { payload, payload_sha256: await payloadSha256(payload), attachments });
+  const sent = await withRosterBase(item, payload);
+  item = transition(item, "finish", { payload: sent, payload_sha256: await payloadSha256(sent), attachments });
   await db.put("items", item.id, item);
   toast(gettext("Saved. Waiting to send."), "good");
   s.done(item);
+}
+
+/** The payload with the roster base the survey started from, when it has one (PROTOCOL §3.2). */
+async function withRosterBase(item, payload) {
+  if (!Array.isArray(item.roster_base)) return payload;
+  const previous = (item.previous_uuids || []).at(-1);
+  return { ...payload, roster_base: await resubmissionBase(item.roster_base, previous, item.sent_new_rows) };
 }
 
 function showErrors(s, run) {
@@ -612,16 +706,76 @@ function showErrors(s, run) {
   status.textContent = fmt(gettext("%(n)s answers need fixing before the survey can be sent."), { n: run.errors.length });
 }
 
-/** Photo file names referenced by a payload, in document order. */
-export function photoNames(def, payload) {
-  const names = [];
+/** The photos a payload names, in document order, with what each shows; then the documents. */
+export function photoRefs(def, payload, documents = []) {
+  const refs = [];
   const visit = (nodes, answers) => {
     for (const q of nodes) {
-      if (q.type === "photo" && answers[q.id]) names.push(answers[q.id]);
+      if (q.type === "photo" && answers[q.id]) refs.push({ name: answers[q.id], kind: QUESTION_KIND[q.id] || null });
       else if (q.type === "repeat") (answers[q.id] || []).forEach((it) => visit(q.questions || [], it));
       else if (q.questions) visit(q.questions, answers);
     }
   };
   visit(def.sections, payload);
-  return names;
+  for (const name of documents || []) refs.push({ name, kind: "document" });
+  return refs;
+}
+
+/** Photo file names referenced by a payload, in document order. */
+export const photoNames = (def, payload) => photoRefs(def, payload).map((ref) => ref.name);
+
+// ---- photos of documents: not answers, declared as attachments of kind "document" -------
+
+function documentsBlock(s) {
+  const names = s.item.documents || [];
+  const id = "f-documents";
+  const onFile = async (e) => {
+    const file = e.target.files && e.target.files[0];
+    e.target.value = "";
+    if (!file || (s.item.documents || []).length >= MAX_DOCUMENTS) return;
+    try {
+      const name = await storePhoto(s, null, file, `document_${Date.now().toString(36)}`, null);
+      await saveDocuments(s, [...(s.item.documents || []), name]);
+    } catch {
+      toast(gettext("This file is not a photo the phone can read."), "bad");
+      return;
+    }
+    render(s);
+  };
+  return h("div.q.documents", { dataset: { path: "documents" } },
+    h("h3", { id: `${id}-lbl` }, gettext("Photos of documents (optional)")),
+    h("p.hint", {}, gettext("For example the household registration book or a certificate; up to 5.")),
+    h("ul.doc-list", {}, names.map((name) => documentRow(s, name))),
+    names.length < MAX_DOCUMENTS ? h("div.photo-actions", {},
+      h("label.btn", { for: id }, h("span", {}, gettext("Photograph a document"))),
+      h("input.file", { type: "file", id, accept: "image/*", capture: "environment", onchange: onFile })) : null);
+}
+
+function documentRow(s, name) {
+  const preview = h("div.photo-preview", { dataset: { kind: "document" } });
+  showPhoto(s, preview, name);
+  const remove = h("button.btn.ghost.photo-delete", {
+    type: "button",
+    onclick: async () => {
+      if (remove.dataset.confirm !== "1") {
+        remove.dataset.confirm = "1";
+        remove.textContent = gettext("Tap again to delete the photo");
+        return;
+      }
+      await saveDocuments(s, (s.item.documents || []).filter((n) => n !== name));
+      await db.del("photos", `${s.item.id}/${name}`);
+      render(s);
+    },
+  }, gettext("Delete photo"));
+  return h("li.doc", { dataset: { name } }, preview, remove);
+}
+
+/** The documents list is part of the draft: saved like an answer, in order with them. */
+function saveDocuments(s, documents) {
+  let item = s.item;
+  if (item.state !== "draft") item = transition(item, "edit");
+  item = { ...item, documents, updatedAt: new Date().toISOString() };
+  s.item = item;
+  s.saving = (s.saving || Promise.resolve()).then(() => db.put("items", item.id, item));
+  return s.saving;
 }
