@@ -63,8 +63,8 @@ def transitions(row: TransitionRow) -> dict[str, Any]:
 def indicators(figures: Sequence[Figure]) -> dict[str, Any]:
     dataset = {"label": _("Deprivation rate"), "data": [_num(f.rate) for f in figures],
                "backgroundColor": "#c2571a"}  # fmt: skip
-    codes = [f.key.split(":")[1] for f in figures]
-    return _base("bar", codes, [dataset], indexAxis="y", percent=True,
+    names = [labels.indicator_name(f.key.split(":")[1]) for f in figures]
+    return _base("bar", names, [dataset], indexAxis="y", percent=True,
                  plugins={"legend": {"display": False}})  # fmt: skip
 
 

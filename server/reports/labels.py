@@ -1,8 +1,13 @@
 """What people read in place of counter keys: never `st:rural:poor`, always words."""
 
+from functools import cache
+
+from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from forms.scoring.ruleset import Ruleset, list_rulesets, load_ruleset
 from server.registry.choices import ETHNICITIES, AreaType, HouseholdStatus, PovertyCause
 
 GROUPS: dict[str, str | Promise] = {
@@ -87,3 +92,27 @@ def _year_label(parts: list[str]) -> str:
     if rest[0] == "tr":
         return f"{year}: {TRANSITIONS.get(rest[1], rest[1])}{em}"
     return f"{year}: {status_label(rest[-1])}{em}"
+
+
+def _national_rulesets_for(year: int) -> list[Ruleset]:
+    """National rulesets, the one in force for `year` last so its names win."""
+    national = [load_ruleset(r) for r in list_rulesets()]
+    national = [r for r in national if r.province_code is None]
+    return sorted(national, key=lambda r: (year in r.review_years, min(r.review_years)))
+
+
+@cache
+def _indicator_names(year: int) -> dict[str, tuple[str, str]]:
+    names: dict[str, tuple[str, str]] = {}
+    for ruleset in _national_rulesets_for(year):
+        names.update({i.code: (i.name_vi, i.name_en) for i in ruleset.indicators})
+    return names
+
+
+def indicator_name(code: str, year: int | None = None) -> str:
+    """'J1 · Việc làm': the code officials know, and the name under the standard in force."""
+    names = _indicator_names(year or timezone.localdate().year)
+    if code not in names:
+        return code
+    vi, en = names[code]
+    return f"{code} · {en if get_language() == 'en' else vi}"
