@@ -276,18 +276,8 @@ def _status_follow(
     household: Household, *, year: int, status: str, actor: object, source: str
 ) -> None:
     changes = _apply(household, {"status": status, "status_year": year}, ("status", "status_year"))
-    if not changes:
-        return
-    household.save(update_fields=["status", "status_year", "updated_at"])
-    _record(
-        household=household,
-        member=None,
-        action=ChangeAction.UPDATED,
-        changes=changes,
-        actor=actor,
-        source=source,
-    )
-    feed_append(kind=FeedKind.HOUSEHOLD, record_id=household.pk, scope_path=household.village.path)
+    if changes:
+        _save_changed(household, changes, actor=actor, source=source)
 
 
 NEEDS_CHOICES = {
@@ -317,16 +307,35 @@ def household_needs_set(
     clean = {f: sorted(set(data[f])) for f in NEEDS_CHOICES if f in data}
     changes = _apply(locked, clean, NEEDS_CHOICES)
     if changes:
-        locked.save(update_fields=[*changes, "updated_at"])
-        _record(
-            household=locked,
-            member=None,
-            action=ChangeAction.UPDATED,
-            changes=changes,
-            actor=actor,
-            source=source,
-        )
+        _save_changed(locked, changes, actor=actor, source=source, announce=False)
     return locked
+
+
+def _save_changed(
+    household: Household,
+    changes: Mapping[str, Any],
+    *,
+    actor: object,
+    source: str,
+    announce: bool = True,
+) -> None:
+    """Save the changed fields of a locked household, record them, and tell the phones.
+
+    `announce=False` for fields phones do not carry (causes of poverty, policies).
+    """
+    household.save(update_fields=[*changes, "updated_at"])
+    _record(
+        household=household,
+        member=None,
+        action=ChangeAction.UPDATED,
+        changes=changes,
+        actor=actor,
+        source=source,
+    )
+    if announce:
+        feed_append(
+            kind=FeedKind.HOUSEHOLD, record_id=household.pk, scope_path=household.village.path
+        )
 
 
 def _locked_for_flag(household: Household) -> Household:
@@ -349,16 +358,7 @@ def _flag_set(
     if not changes:
         return
     locked.flagged_for_review, locked.flag_reason = flagged, reason
-    locked.save(update_fields=["flagged_for_review", "flag_reason", "updated_at"])
-    _record(
-        household=locked,
-        member=None,
-        action=ChangeAction.UPDATED,
-        changes=changes,
-        actor=actor,
-        source=source,
-    )
-    feed_append(kind=FeedKind.HOUSEHOLD, record_id=locked.pk, scope_path=locked.village.path)
+    _save_changed(locked, changes, actor=actor, source=source)
     household.flagged_for_review, household.flag_reason = flagged, reason
 
 

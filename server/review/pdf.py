@@ -10,25 +10,18 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import translation
-from PIL import ImageFile
-from weasyprint import HTML
 
 from server.accounts import access
+from server.common.pdf import html_to_pdf
 from server.registry.models import Member
 from server.review.models import Certificate, DecisionEntry, VillageMeeting
-
-# Importing WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES to True, which would
-# let truncated photo uploads through (server.evidence.images refuses them only while it is
-# False). The PDFs here embed no images, so the flag is put back at once.
-ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 
 def _pdf(template: str, context: dict[str, Any]) -> bytes:
     """Official forms are in Vietnamese whatever language the console is showing."""
     with translation.override("vi"):
         html = render_to_string(template, context)
-    out: bytes = HTML(string=html).write_pdf()
-    return out
+    return html_to_pdf(html)
 
 
 def minutes_pdf(meeting: VillageMeeting, rows: Sequence[dict[str, Any]]) -> bytes:

@@ -6,16 +6,10 @@ the signed paper is filed in.
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from PIL import ImageFile
-from weasyprint import HTML
 
+from server.common.pdf import html_to_pdf
 from server.support.models import DocumentKind
 from server.support.selectors import RecordView
-
-# Importing WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES to True, which
-# would make server.evidence accept truncated uploads. These PDFs embed no images, so
-# the switch goes back to Pillow's default (False) right after the import.
-ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 TITLES = {
     DocumentKind.COMPLETION: "BIÊN BẢN XÁC NHẬN HOÀN THÀNH NHÀ Ở",
@@ -39,5 +33,5 @@ def record_html(*, view: RecordView, kind: str) -> str:
 
 
 def record_pdf(*, view: RecordView, kind: str) -> bytes:
-    pdf: bytes = HTML(string=record_html(view=view, kind=kind)).write_pdf()
+    pdf = html_to_pdf(record_html(view=view, kind=kind))
     return pdf
